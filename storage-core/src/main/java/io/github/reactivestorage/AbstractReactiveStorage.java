@@ -1,0 +1,279 @@
+package io.github.reactivestorage;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.MediaTypeFactory;
+
+/**
+ * Base class of every backend. It checks, at subscription and before any I/O, the key rules
+ * ({@link StorageKeys}), listing prefixes, metadata ({@link StorageMetadata}), URL expiry and the
+ * capabilities the backend declares, fills in a guessed content type, and adds the mount name (and
+ * the key, where missing) to every {@link StorageException}. Subclasses implement seven methods
+ * that receive normalised keys: {@link #doPut}, {@link #doGet}, {@link #doInfo}, {@link #doExists},
+ * {@link #doDelete}, {@link #doList} and {@link #doUrl}. {@link #doCopy} defaults to a streamed copy
+ * (constant memory) and {@link #doMove} to copy then delete; backends override them where the store
+ * does better.
+ */
+public abstract class AbstractReactiveStorage implements ReactiveStorage {
+
+	/** The content type of objects stored without one whose key gives no hint. */
+	public static final String DEFAULT_CONTENT_TYPE = MediaType.APPLICATION_OCTET_STREAM_VALUE;
+
+	private final String name;
+
+	private final DataBufferFactory bufferFactory;
+
+	protected AbstractReactiveStorage(String name, DataBufferFactory bufferFactory) {
+		if (name == null || name.isBlank()) {
+			throw new IllegalArgumentException("Mount name must not be empty");
+		}
+		this.name = name;
+		this.bufferFactory = bufferFactory;
+	}
+
+	@Override
+	public final String name() {
+		return this.name;
+	}
+
+	@Override
+	public final DataBufferFactory bufferFactory() {
+		return this.bufferFactory;
+	}
+
+	@Override
+	public abstract Set<StorageCapability> capabilities();
+
+	// ---- public API: checks, then the backend ----
+
+	@Override
+	public final Mono<StoredObject> put(String key, Publisher<DataBuffer> body, PutOptions options) {
+		return Mono.defer(() -> {
+			String normalized = StorageKeys.normalize(key);
+			requireWrite(normalized);
+			if (options.createOnly()) {
+				requireCapability(StorageCapability.CONDITIONAL_PUT, "create-only put", normalized);
+			}
+			StorageMetadata.validate(options.metadata());
+			validateMetadata(options.metadata());
+			return doPut(normalized, body, withContentType(normalized, options));
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, key)).doOnDiscard(DataBuffer.class,
+				DataBufferUtils::release);
+	}
+
+	@Override
+	public final Flux<DataBuffer> get(String key) {
+		return Flux.defer(() -> doGet(StorageKeys.normalize(key), null))
+			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Flux<DataBuffer> get(String key, ByteRange range) {
+		return Flux.defer(() -> doGet(StorageKeys.normalize(key), range))
+			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Mono<StoredObject> info(String key) {
+		return Mono.defer(() -> doInfo(StorageKeys.normalize(key)))
+			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Mono<Boolean> exists(String key) {
+		return Mono.defer(() -> doExists(StorageKeys.normalize(key)))
+			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Mono<Void> delete(String key) {
+		return Mono.defer(() -> {
+			String normalized = StorageKeys.normalize(key);
+			requireWrite(normalized);
+			return doDelete(normalized);
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Flux<StoredObject> list(ListOptions options) {
+		return Flux.defer(() -> {
+			requireCapability(StorageCapability.LIST, "list", null);
+			if (options.delimiter() != null) {
+				requireCapability(StorageCapability.DELIMITER_LIST, "list with a delimiter", null);
+			}
+			ListOptions.Builder normalized = options.toBuilder()
+				.prefix(StorageKeys.normalizePrefix(options.prefix()));
+			if (options.startAfter() != null) {
+				normalized.startAfter(StorageKeys.normalizePrefix(options.startAfter()));
+			}
+			ListOptions checked = normalized.build();
+			Flux<StoredObject> entries = doList(checked);
+			return checked.hasLimit() ? entries.take(checked.limit(), true) : entries;
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, null));
+	}
+
+	@Override
+	public final Mono<URI> url(String key, UrlOptions options) {
+		return Mono.defer(() -> {
+			String normalized = StorageKeys.normalize(key);
+			if (options.method() == UrlOptions.Method.PUT) {
+				requireWrite(normalized);
+				requireCapability(StorageCapability.URL_PUT, "PUT URLs", normalized);
+			}
+			else {
+				requireCapability(StorageCapability.URL_GET, "URLs", normalized);
+			}
+			Duration max = maxUrlExpiry();
+			if (max != null && options.expiry().compareTo(max) > 0) {
+				return Mono.error(new IllegalArgumentException("URL expiry " + options.expiry()
+						+ " is longer than the " + max + " mount '" + name() + "' can sign for"));
+			}
+			return doUrl(normalized, options);
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Mono<StoredObject> copy(String source, String destination) {
+		return Mono.defer(() -> {
+			String from = StorageKeys.normalize(source);
+			String to = StorageKeys.normalize(destination);
+			requireWrite(to);
+			if (from.equals(to)) {
+				return doInfo(from);
+			}
+			return doCopy(from, to);
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, source));
+	}
+
+	@Override
+	public final Mono<StoredObject> move(String source, String destination) {
+		return Mono.defer(() -> {
+			String from = StorageKeys.normalize(source);
+			String to = StorageKeys.normalize(destination);
+			requireWrite(to);
+			if (from.equals(to)) {
+				return doInfo(from);
+			}
+			return doMove(from, to);
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, source));
+	}
+
+	// ---- what a backend implements ----
+
+	/**
+	 * Store the body. The key is normalised, permissions and metadata checked, and the options carry a
+	 * content type. The implementation releases every buffer of the body, also on error and cancel.
+	 */
+	protected abstract Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options);
+
+	/**
+	 * Stream the content, or the range of it when {@code range} is not {@code null}
+	 * (use {@link ByteRange#resolve(long)}).
+	 */
+	protected abstract Flux<DataBuffer> doGet(String key, @Nullable ByteRange range);
+
+	/** The object's information, or {@link ObjectNotFoundException}. */
+	protected abstract Mono<StoredObject> doInfo(String key);
+
+	/** Whether an object exists under the key. */
+	protected abstract Mono<Boolean> doExists(String key);
+
+	/** Delete the object, or {@link ObjectNotFoundException}. */
+	protected abstract Mono<Void> doDelete(String key);
+
+	/**
+	 * The entries the normalised options select in ascending UTF-8 byte order. The base class also
+	 * applies the limit, so an implementation may ignore it (but should page accordingly).
+	 * {@link io.github.reactivestorage.support.Listings} applies the options to a sorted stream.
+	 */
+	protected abstract Flux<StoredObject> doList(ListOptions options);
+
+	/** A URL for the object; the method, capability and expiry are checked. */
+	protected abstract Mono<URI> doUrl(String key, UrlOptions options);
+
+	/**
+	 * Copy {@code source} to a different key {@code destination}. Defaults to streaming the content
+	 * through this JVM, keeping content type and metadata; memory stays constant.
+	 */
+	protected Mono<StoredObject> doCopy(String source, String destination) {
+		return doInfo(source).flatMap(object -> {
+			PutOptions options = PutOptions.builder()
+				.contentType(object.contentType())
+				.metadata(object.metadata())
+				.contentLength(object.size())
+				.build();
+			return doPut(destination, doGet(source, null), withContentType(destination, options));
+		});
+	}
+
+	/** Move {@code source} to a different key: {@link #doCopy} then {@link #doDelete} of the source. */
+	protected Mono<StoredObject> doMove(String source, String destination) {
+		return doCopy(source, destination).flatMap(copied -> doDelete(source).thenReturn(copied));
+	}
+
+	/**
+	 * Backend-specific metadata checks beyond {@link StorageMetadata#validate}; throw
+	 * {@link InvalidMetadataException}. By default every key that passes the shared rules is accepted.
+	 */
+	protected void validateMetadata(java.util.Map<String, String> metadata) {
+	}
+
+	/** The longest expiry {@link #url} signs for, or {@code null} for no limit. */
+	protected @Nullable Duration maxUrlExpiry() {
+		return null;
+	}
+
+	// ---- helpers ----
+
+	/** The options with a content type: the given one, else guessed from the key, else the default. */
+	protected static PutOptions withContentType(String key, PutOptions options) {
+		if (options.contentType() != null) {
+			return options;
+		}
+		return options.toBuilder().contentType(guessContentType(key)).build();
+	}
+
+	/** The content type {@code MediaTypeFactory} guesses from the key's extension, else the default. */
+	public static String guessContentType(String key) {
+		return MediaTypeFactory.getMediaType(StorageKeys.filename(key))
+			.map(MediaType::toString)
+			.orElse(DEFAULT_CONTENT_TYPE);
+	}
+
+	private void requireWrite(String key) {
+		if (!supports(StorageCapability.WRITE)) {
+			throw new StoragePermissionException("Mount '" + name() + "' is read-only", key, null);
+		}
+	}
+
+	private void requireCapability(StorageCapability capability, String what, @Nullable String key) {
+		if (!supports(capability)) {
+			throw new UnsupportedStorageOperationException(
+					"Mount '" + name() + "' does not support " + what + " (capability " + capability + ")", key, null);
+		}
+	}
+
+	private StorageException decorate(StorageException ex, @Nullable String key) {
+		if (ex.getKey() == null && key != null) {
+			ex.withKey(key);
+		}
+		return ex.withMountIfAbsent(name());
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "[" + name() + "]";
+	}
+
+}

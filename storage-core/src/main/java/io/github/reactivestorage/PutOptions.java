@@ -1,0 +1,169 @@
+package io.github.reactivestorage;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of {@link ReactiveStorage#put(String, org.reactivestreams.Publisher, PutOptions)}. Immutable;
+ * build with {@link #builder()}, or use {@link #defaults()}.
+ *
+ * <ul>
+ * <li>{@code contentType}: stored with the object; when absent, guessed from the key's extension,
+ * else {@code application/octet-stream}.</li>
+ * <li>{@code metadata}: user metadata. Keys matching {@code [a-z][a-z0-9_]{0,63}} round-trip on every
+ * backend; values are any Unicode string; at most {@value StorageMetadata#MAX_TOTAL_BYTES} UTF-8 bytes
+ * of keys and values in total. Breaking a rule is an {@link InvalidMetadataException} before any
+ * I/O.</li>
+ * <li>{@code createOnly}: store only if no object exists under the key, atomically where the backend
+ * declares {@link StorageCapability#CONDITIONAL_PUT}; otherwise
+ * {@link ObjectAlreadyExistsException}.</li>
+ * <li>{@code contentLength}: the body's length when the caller knows it, a hint that lets a backend
+ * avoid a multipart upload; {@code -1} (the default) when unknown. A body of another length is an
+ * error.</li>
+ * </ul>
+ */
+public final class PutOptions {
+
+	private static final PutOptions DEFAULTS = new PutOptions(null, Map.of(), false, -1);
+
+	private final @Nullable String contentType;
+
+	private final Map<String, String> metadata;
+
+	private final boolean createOnly;
+
+	private final long contentLength;
+
+	private PutOptions(@Nullable String contentType, Map<String, String> metadata, boolean createOnly,
+			long contentLength) {
+		this.contentType = contentType;
+		this.metadata = metadata;
+		this.createOnly = createOnly;
+		this.contentLength = contentLength;
+	}
+
+	/** No content type, no metadata, overwrite allowed, unknown length. */
+	public static PutOptions defaults() {
+		return DEFAULTS;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	public Builder toBuilder() {
+		return new Builder().contentType(this.contentType)
+			.metadata(this.metadata)
+			.createOnly(this.createOnly)
+			.contentLength(this.contentLength);
+	}
+
+	public @Nullable String contentType() {
+		return this.contentType;
+	}
+
+	public Map<String, String> metadata() {
+		return this.metadata;
+	}
+
+	/** Whether the put must fail if an object already exists (HTTP {@code If-None-Match: *}). */
+	public boolean createOnly() {
+		return this.createOnly;
+	}
+
+	/** The body's length in bytes, or {@code -1} when unknown. */
+	public long contentLength() {
+		return this.contentLength;
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return (other instanceof PutOptions that) && Objects.equals(this.contentType, that.contentType)
+				&& this.metadata.equals(that.metadata) && this.createOnly == that.createOnly
+				&& this.contentLength == that.contentLength;
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.contentType, this.metadata, this.createOnly, this.contentLength);
+	}
+
+	@Override
+	public String toString() {
+		return "PutOptions[contentType=" + this.contentType + ", metadata=" + this.metadata.keySet()
+				+ ", createOnly=" + this.createOnly + ", contentLength=" + this.contentLength + "]";
+	}
+
+	/**
+	 * Builds {@link PutOptions}.
+	 */
+	public static final class Builder {
+
+		private @Nullable String contentType;
+
+		private final Map<String, String> metadata = new LinkedHashMap<>();
+
+		private boolean createOnly;
+
+		private long contentLength = -1;
+
+		private Builder() {
+		}
+
+		public Builder contentType(@Nullable String contentType) {
+			this.contentType = (contentType != null && !contentType.isBlank()) ? contentType : null;
+			return this;
+		}
+
+		/** Replace the metadata. */
+		public Builder metadata(@Nullable Map<String, String> metadata) {
+			this.metadata.clear();
+			if (metadata != null) {
+				metadata.forEach(this::metadata);
+			}
+			return this;
+		}
+
+		/** Add one metadata entry. */
+		public Builder metadata(String key, String value) {
+			Objects.requireNonNull(key, "metadata key must not be null");
+			Objects.requireNonNull(value, () -> "metadata value of '" + key + "' must not be null");
+			this.metadata.put(key, value);
+			return this;
+		}
+
+		public Builder createOnly(boolean createOnly) {
+			this.createOnly = createOnly;
+			return this;
+		}
+
+		/** Same as {@link #createOnly(boolean) createOnly(true)}: HTTP {@code If-None-Match: *}. */
+		public Builder ifNoneMatch() {
+			return createOnly(true);
+		}
+
+		/**
+		 * The body's length, or {@code -1} when unknown.
+		 * @throws IllegalArgumentException if less than {@code -1}
+		 */
+		public Builder contentLength(long contentLength) {
+			if (contentLength < -1) {
+				throw new IllegalArgumentException("contentLength must be -1 (unknown) or positive: " + contentLength);
+			}
+			this.contentLength = contentLength;
+			return this;
+		}
+
+		public PutOptions build() {
+			Map<String, String> copy = this.metadata.isEmpty() ? Map.of()
+					: Collections.unmodifiableMap(new LinkedHashMap<>(this.metadata));
+			return new PutOptions(this.contentType, copy, this.createOnly, this.contentLength);
+		}
+
+	}
+
+}

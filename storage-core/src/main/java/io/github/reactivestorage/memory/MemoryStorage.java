@@ -1,0 +1,287 @@
+package io.github.reactivestorage.memory;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+import io.github.reactivestorage.AbstractReactiveStorage;
+import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.ObjectAlreadyExistsException;
+import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StorageException;
+import io.github.reactivestorage.StorageKeys;
+import io.github.reactivestorage.StorageQuotaExceededException;
+import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.Listings;
+
+/**
+ * Objects held in a sorted in-memory map: for tests and development. The only backend that holds a
+ * whole body in memory (while a put is in flight, and once stored). Thread-safe; writes of the same
+ * key are serialised and atomic. With a {@code maxSize}, the bytes of all stored objects are capped:
+ * a put that would pass the cap fails with {@link StorageQuotaExceededException} while its body
+ * streams in, storing nothing; an overwrite counts as a replacement. {@code url} gives
+ * {@code memory://{mount}/{key}} URIs, which only this JVM understands.
+ */
+public class MemoryStorage extends AbstractReactiveStorage {
+
+	private static final int CHUNK_SIZE = 64 * 1024;
+
+	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
+			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
+			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
+			StorageCapability.USER_METADATA);
+
+	private final ConcurrentNavigableMap<String, Entry> objects = new ConcurrentSkipListMap<>(StorageKeys.ORDER);
+
+	private final long maxSize;
+
+	private final Object writeLock = new Object();
+
+	private long usedBytes;
+
+	/** An unbounded memory mount. */
+	public MemoryStorage(String name) {
+		this(name, DefaultDataBufferFactory.sharedInstance, -1);
+	}
+
+	/**
+	 * @param maxSize the most bytes all objects together may take, or {@code -1} for no limit
+	 */
+	public MemoryStorage(String name, DataBufferFactory bufferFactory, long maxSize) {
+		super(name, bufferFactory);
+		this.maxSize = maxSize;
+	}
+
+	@Override
+	public Set<StorageCapability> capabilities() {
+		return CAPABILITIES;
+	}
+
+	/** The bytes all stored objects take together. */
+	public long usedBytes() {
+		synchronized (this.writeLock) {
+			return this.usedBytes;
+		}
+	}
+
+	/** The cap on {@link #usedBytes()}, or {@code -1}. */
+	public long maxSize() {
+		return this.maxSize;
+	}
+
+	@Override
+	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		return Mono.defer(() -> {
+			if (options.createOnly() && this.objects.containsKey(key)) {
+				return Mono.error(new ObjectAlreadyExistsException("An object already exists", key, null));
+			}
+			return Flux.from(body).collect(ByteArrayOutputStream::new, (out, buffer) -> {
+				try {
+					int count = buffer.readableByteCount();
+					checkQuota(key, out.size() + (long) count);
+					byte[] chunk = new byte[count];
+					buffer.read(chunk);
+					out.write(chunk, 0, count);
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			}).map(out -> store(key, out.toByteArray(), options));
+		}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+	}
+
+	private void checkQuota(String key, long newSize) {
+		if (this.maxSize < 0) {
+			return;
+		}
+		synchronized (this.writeLock) {
+			Entry existing = this.objects.get(key);
+			long replaced = (existing != null) ? existing.content.length : 0;
+			if (this.usedBytes - replaced + newSize > this.maxSize) {
+				throw quotaExceeded(key);
+			}
+		}
+	}
+
+	private StorageQuotaExceededException quotaExceeded(String key) {
+		return new StorageQuotaExceededException("Mount '" + name() + "' is limited to " + this.maxSize
+				+ " bytes (max-size); this object does not fit", key, null);
+	}
+
+	private StoredObject store(String key, byte[] content, PutOptions options) {
+		if (options.contentLength() >= 0 && options.contentLength() != content.length) {
+			throw new StorageException("Body has " + content.length + " bytes but the content length given was "
+					+ options.contentLength(), key, null);
+		}
+		synchronized (this.writeLock) {
+			Entry existing = this.objects.get(key);
+			if (options.createOnly() && existing != null) {
+				throw new ObjectAlreadyExistsException("An object already exists", key, null);
+			}
+			long replaced = (existing != null) ? existing.content.length : 0;
+			if (this.maxSize >= 0 && this.usedBytes - replaced + content.length > this.maxSize) {
+				throw quotaExceeded(key);
+			}
+			Entry entry = new Entry(content, options.contentType(), etag(content), now(), options.metadata());
+			this.objects.put(key, entry);
+			this.usedBytes += content.length - replaced;
+			return entry.toStoredObject(key);
+		}
+	}
+
+	@Override
+	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
+		return Flux.defer(() -> {
+			Entry entry = this.objects.get(key);
+			if (entry == null) {
+				return Flux.error(notFound(key));
+			}
+			byte[] content = entry.content;
+			long first = 0;
+			long last = content.length - 1L;
+			if (range != null) {
+				long[] resolved = range.resolve(content.length);
+				first = resolved[0];
+				last = resolved[1];
+			}
+			int startOffset = (int) first;
+			int end = (int) (last + 1);
+			return Flux.<DataBuffer, Integer>generate(() -> startOffset, (offset, sink) -> {
+				if (offset >= end) {
+					sink.complete();
+					return offset;
+				}
+				int length = Math.min(CHUNK_SIZE, end - offset);
+				DataBuffer buffer = bufferFactory().allocateBuffer(length);
+				buffer.write(content, offset, length);
+				sink.next(buffer);
+				return offset + length;
+			});
+		});
+	}
+
+	@Override
+	protected Mono<StoredObject> doInfo(String key) {
+		return Mono.defer(() -> {
+			Entry entry = this.objects.get(key);
+			return (entry != null) ? Mono.just(entry.toStoredObject(key)) : Mono.error(notFound(key));
+		});
+	}
+
+	@Override
+	protected Mono<Boolean> doExists(String key) {
+		return Mono.fromSupplier(() -> this.objects.containsKey(key));
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key) {
+		return Mono.defer(() -> {
+			synchronized (this.writeLock) {
+				Entry removed = this.objects.remove(key);
+				if (removed == null) {
+					return Mono.error(notFound(key));
+				}
+				this.usedBytes -= removed.content.length;
+			}
+			return Mono.empty();
+		});
+	}
+
+	@Override
+	protected Flux<StoredObject> doList(ListOptions options) {
+		return Flux.defer(() -> {
+			String from = options.prefix();
+			String startAfter = options.startAfter();
+			if (startAfter != null && StorageKeys.compare(startAfter, from) > 0) {
+				from = startAfter;
+			}
+			Map<String, Entry> tail = this.objects.tailMap(from, true);
+			String prefix = options.prefix();
+			Flux<StoredObject> sorted = Flux.fromIterable(tail.entrySet())
+				.takeWhile(e -> e.getKey().startsWith(prefix))
+				.map(e -> e.getValue().toStoredObject(e.getKey()));
+			return Listings.apply(sorted, options);
+		});
+	}
+
+	@Override
+	protected Mono<URI> doUrl(String key, UrlOptions options) {
+		return Mono.fromCallable(() -> new URI("memory", name(), "/" + key, null));
+	}
+
+	@Override
+	protected Mono<StoredObject> doCopy(String source, String destination) {
+		return Mono.defer(() -> {
+			Entry entry = this.objects.get(source);
+			if (entry == null) {
+				return Mono.error(notFound(source));
+			}
+			PutOptions options = PutOptions.builder()
+				.contentType(entry.contentType)
+				.metadata(entry.metadata)
+				.build();
+			return Mono.fromSupplier(() -> store(destination, entry.content, options));
+		});
+	}
+
+	private static ObjectNotFoundException notFound(String key) {
+		return new ObjectNotFoundException("No object under the key", key, null);
+	}
+
+	private static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+	}
+
+	private static String etag(byte[] content) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+	}
+
+	private record Entry(byte[] content, @Nullable String contentType, String etag, Instant lastModified,
+			Map<String, String> metadata) {
+
+		StoredObject toStoredObject(String key) {
+			return StoredObject.builder(key)
+				.size(this.content.length)
+				.contentType(this.contentType)
+				.etag(this.etag)
+				.lastModified(this.lastModified)
+				.metadata(this.metadata)
+				.build();
+		}
+
+	}
+
+}
