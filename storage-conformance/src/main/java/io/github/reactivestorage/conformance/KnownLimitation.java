@@ -1,0 +1,29 @@
+package io.github.reactivestorage.conformance;
+
+/**
+ * Gaps of a test server (a fake or emulator), not of the backend: a conformance test class declares
+ * them through {@link StorageConformanceTests#knownLimitations()} and the cases that need the missing
+ * behaviour are skipped (reported as skipped with the limitation's name, never as passed). The backend
+ * code for them must still be written for the real service.
+ */
+public enum KnownLimitation {
+
+	/** The server lists keys in no particular order. */
+	UNORDERED_LISTING,
+
+	/** The server returns a whole listing in one page (no page tokens / continuation). */
+	NO_LIST_PAGING,
+
+	/** The server drops user metadata or content type on a server-side copy. */
+	COPY_DROPS_METADATA,
+
+	/** The server ignores preconditions such as create-only (If-None-Match: *). */
+	NO_PRECONDITIONS,
+
+	/** The server returns no etag, or one that does not change with the content. */
+	NO_ETAG,
+
+	/** The server cannot check signed URLs (they cannot be fetched over HTTP in the test). */
+	NO_SIGNED_URL_FETCH
+
+}
