@@ -1,0 +1,140 @@
+package io.github.reactivestorage.observation;
+
+import java.net.URI;
+import java.util.function.Supplier;
+
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import org.springframework.core.io.buffer.DataBuffer;
+
+import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.ReactiveStorage;
+import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.ForwardingReactiveStorage;
+
+/**
+ * A decorator that records every operation as a Micrometer {@link Observation} named
+ * {@value #OBSERVATION_NAME} (a timer in metrics, a span in tracing) and counts the bytes streamed.
+ * Tags are low-cardinality only: {@code storage.mount}, {@code storage.type}, {@code storage.operation},
+ * {@code outcome} ({@code success}, {@code error}, {@code cancelled}) and {@code exception} (the
+ * simple class name, or {@code none}). The key is never a tag.
+ */
+public class ObservedStorage extends ForwardingReactiveStorage {
+
+	/** The name of the observations. */
+	public static final String OBSERVATION_NAME = "storage.operation";
+
+	private final ObservationRegistry registry;
+
+	private final String type;
+
+	private final ByteCounter bytes;
+
+	public ObservedStorage(ReactiveStorage delegate, ObservationRegistry registry, String type, ByteCounter bytes) {
+		super(delegate);
+		this.registry = registry;
+		this.type = type;
+		this.bytes = bytes;
+	}
+
+	@Override
+	public Mono<StoredObject> put(String key, Publisher<DataBuffer> body, PutOptions options) {
+		Flux<DataBuffer> counted = Flux.from(body).doOnNext(buffer -> this.bytes.written(buffer.readableByteCount()));
+		return observe("put", () -> super.put(key, counted, options));
+	}
+
+	@Override
+	public Flux<DataBuffer> get(String key) {
+		return observeMany("get", () -> super.get(key).doOnNext(this::countRead));
+	}
+
+	@Override
+	public Flux<DataBuffer> get(String key, ByteRange range) {
+		return observeMany("get", () -> super.get(key, range).doOnNext(this::countRead));
+	}
+
+	@Override
+	public Mono<StoredObject> info(String key) {
+		return observe("info", () -> super.info(key));
+	}
+
+	@Override
+	public Mono<Boolean> exists(String key) {
+		return observe("exists", () -> super.exists(key));
+	}
+
+	@Override
+	public Mono<Void> delete(String key) {
+		return observe("delete", () -> super.delete(key));
+	}
+
+	@Override
+	public Flux<StoredObject> list(ListOptions options) {
+		return observeMany("list", () -> super.list(options));
+	}
+
+	@Override
+	public Mono<URI> url(String key, UrlOptions options) {
+		return observe("url", () -> super.url(key, options));
+	}
+
+	@Override
+	public Mono<StoredObject> copy(String source, String destination) {
+		return observe("copy", () -> super.copy(source, destination));
+	}
+
+	@Override
+	public Mono<StoredObject> move(String source, String destination) {
+		return observe("move", () -> super.move(source, destination));
+	}
+
+	private void countRead(DataBuffer buffer) {
+		this.bytes.read(buffer.readableByteCount());
+	}
+
+	private <T> Mono<T> observe(String operation, Supplier<Mono<T>> call) {
+		return Mono.defer(() -> {
+			Observation observation = start(operation);
+			return call.get()
+				.doOnError(observation::error)
+				.doFinally(signal -> stop(observation, signal))
+				.contextWrite(context -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+		});
+	}
+
+	private <T> Flux<T> observeMany(String operation, Supplier<Flux<T>> call) {
+		return Flux.defer(() -> {
+			Observation observation = start(operation);
+			return call.get()
+				.doOnError(observation::error)
+				.doFinally(signal -> stop(observation, signal))
+				.contextWrite(context -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+		});
+	}
+
+	private Observation start(String operation) {
+		return Observation.createNotStarted(OBSERVATION_NAME, this.registry)
+			.lowCardinalityKeyValues(KeyValues.of("storage.mount", name(), "storage.type", this.type,
+					"storage.operation", operation))
+			.start();
+	}
+
+	private void stop(Observation observation, SignalType signal) {
+		Throwable error = observation.getContext().getError();
+		String outcome = (error != null) ? "error" : (signal == SignalType.CANCEL) ? "cancelled" : "success";
+		observation.lowCardinalityKeyValue("outcome", outcome);
+		observation.lowCardinalityKeyValue("exception", (error != null) ? error.getClass().getSimpleName() : "none");
+		observation.stop();
+	}
+
+}
