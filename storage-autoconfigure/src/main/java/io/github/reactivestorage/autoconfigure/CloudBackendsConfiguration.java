@@ -1,0 +1,11 @@
+package io.github.reactivestorage.autoconfigure;
+
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Backend factories for the cloud types, each active only when its SDK is on the classpath.
+ */
+@Configuration(proxyBeanMethods = false)
+class CloudBackendsConfiguration {
+
+}
