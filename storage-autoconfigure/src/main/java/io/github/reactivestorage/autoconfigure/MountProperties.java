@@ -118,7 +118,7 @@ public class MountProperties {
 	private DataSize multipartThreshold = DataSize.ofMegabytes(8);
 
 	/**
-	 * S3: size of each part of a multipart upload (5 MB or more).
+	 * S3: size of each part of a multipart upload (5 MB or more). Azure: size of each block of an upload.
 	 */
 	private DataSize partSize = DataSize.ofMegabytes(8);
 
