@@ -3,6 +3,7 @@ package io.github.reactivestorage.sample;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PutOptions;
@@ -16,21 +17,24 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.codec.DataBufferDecoder;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.DecoderHttpMessageReader;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Upload, download, list, URL and cross-mount copy in a few lines each. The two mounts are
@@ -39,6 +43,11 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class FilesController {
+
+	private static final ResolvableType DATA_BUFFER = ResolvableType.forClass(DataBuffer.class);
+
+	private static final DecoderHttpMessageReader<DataBuffer> BODY_READER = new DecoderHttpMessageReader<>(
+			new DataBufferDecoder());
 
 	private final ReactiveStorage files;
 
@@ -53,15 +62,18 @@ public class FilesController {
 	/**
 	 * Stream the request body into the {@code files} mount (nothing is buffered whole).
 	 * @param key the object key (may contain slashes)
-	 * @param contentType the request's content type, stored with the object
-	 * @param body the request body
+	 * @param exchange the exchange: the request body is handed to the mount as it arrives
 	 * @return the stored object's description
 	 */
 	@PutMapping("/files/{*key}")
-	public Mono<StoredObject> upload(@PathVariable String key,
-			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable String contentType,
-			@org.springframework.web.bind.annotation.RequestBody Flux<DataBuffer> body) {
-		PutOptions options = PutOptions.builder().contentType(contentType).build();
+	public Mono<StoredObject> upload(@PathVariable String key, ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		MediaType contentType = request.getHeaders().getContentType();
+		PutOptions options = PutOptions.builder()
+			.contentType((contentType != null) ? contentType.toString() : null)
+			.contentLength(request.getHeaders().getContentLength())
+			.build();
+		Flux<DataBuffer> body = BODY_READER.read(DATA_BUFFER, request, Map.of());
 		return this.files.put(trim(key), body, options);
 	}
 

@@ -107,6 +107,13 @@ class StorageSampleApplicationTests {
 	}
 
 	@Test
+	void genericEndpointsStoreSmallBodiesOnDisk() {
+		for (int i = 0; i < 20; i++) {
+			this.client.put().uri("/storage/files/small/" + i + ".txt").bodyValue("s" + i).exchange().expectStatus().is2xxSuccessful();
+		}
+	}
+
+	@Test
 	void genericEndpointsServeTheMounts() {
 		this.client.put().uri("/storage/scratch/g.txt").bodyValue("generic").exchange().expectStatus().is2xxSuccessful();
 		this.client.get()
