@@ -14,7 +14,7 @@ import io.github.reactivestorage.autoconfigure.service.S3ConnectionDetails;
  * Backend factories for the cloud types, each active only when its SDK is on the classpath.
  */
 @Configuration(proxyBeanMethods = false)
-@Import(CloudBackendsConfiguration.S3BackendConfiguration.class)
+@Import({ CloudBackendsConfiguration.S3BackendConfiguration.class, AzureStorageBackendConfiguration.class })
 class CloudBackendsConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
