@@ -24,6 +24,7 @@ import reactor.test.StepVerifier;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectNotFoundException;
@@ -141,7 +142,7 @@ class S3StorageTests {
 			byte[] bytes = new byte[buffer.readableByteCount()];
 			buffer.read(bytes);
 			actual.update(bytes);
-			buffer.release();
+			DataBufferUtils.release(buffer);
 		})).thenConsumeWhile(buffer -> true).verifyComplete();
 		assertThat(HexFormat.of().formatHex(actual.digest())).isEqualTo(HexFormat.of().formatHex(expected.digest()));
 	}
