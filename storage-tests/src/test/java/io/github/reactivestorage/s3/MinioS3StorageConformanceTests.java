@@ -16,21 +16,20 @@ import io.github.reactivestorage.conformance.StorageConformanceTests;
 import io.github.reactivestorage.conformance.StorageTestContext;
 
 /**
- * The conformance kit against MinIO in a container, a bucket per test; runs only where Docker is
- * available.
+ * The conformance kit against a real MinIO server. Runs only where a Docker engine is available.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class MinioStorageConformanceTests extends StorageConformanceTests {
+class MinioS3StorageConformanceTests extends StorageConformanceTests {
 
 	@Container
-	static final MinIOContainer minio = new MinIOContainer("minio/minio:RELEASE.2025-09-07T16-13-09Z");
+	static final MinIOContainer minio = new MinIOContainer("minio/minio:RELEASE.2025-04-22T22-12-26Z");
 
 	private static S3AsyncClient client;
 
 	private static S3Presigner presigner;
 
 	@BeforeAll
-	static void createClients() {
+	static void createClient() {
 		S3ClientSettings settings = new S3ClientSettings("us-east-1", URI.create(minio.getS3URL()), true,
 				minio.getUserName(), minio.getPassword(), null, null, false, Duration.ofSeconds(5),
 				Duration.ofSeconds(30));
@@ -39,19 +38,16 @@ class MinioStorageConformanceTests extends StorageConformanceTests {
 	}
 
 	@AfterAll
-	static void closeClients() {
-		if (client != null) {
-			client.close();
-			presigner.close();
-		}
+	static void closeClient() {
+		client.close();
+		presigner.close();
 	}
 
 	@Override
 	protected ReactiveStorage createStorage(StorageTestContext context) {
-		String bucket = context.uniqueId();
-		client.createBucket(request -> request.bucket(bucket)).join();
-		return new S3Storage(context.mountName(), client, presigner, bucket,
-				new S3StorageOptions(5L * 1024 * 1024, 5 * 1024 * 1024, 4), context.bufferFactory(), null);
+		client.createBucket(request -> request.bucket(context.uniqueId())).join();
+		return new S3Storage(context.mountName(), client, presigner, context.uniqueId(), S3StorageOptions.DEFAULTS,
+				context.bufferFactory(), null);
 	}
 
 }
