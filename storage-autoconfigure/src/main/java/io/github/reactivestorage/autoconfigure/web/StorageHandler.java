@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -27,8 +30,11 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.util.UriUtils;
 
 import io.github.reactivestorage.ByteRange;
@@ -56,6 +62,8 @@ import io.github.reactivestorage.UnsupportedStorageOperationException;
  * reaches a backend. Nothing is buffered whole: bodies flow between the connection and the mount.
  */
 public class StorageHandler {
+
+	private static final Log logger = LogFactory.getLog(StorageHandler.class);
 
 	private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
@@ -122,7 +130,7 @@ public class StorageHandler {
 				return builder.body(BodyInserters.fromDataBuffers(content));
 			});
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
-				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null));
+				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
 	}
 
 	private static void validators(HttpHeaders headers, StoredObject object) {
@@ -237,7 +245,7 @@ public class StorageHandler {
 				.flatMap(stored -> ServerResponse.created(location(request, target.mount(), stored.key()))
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(json(stored)));
-		}).onErrorResume(StorageException.class, this::error);
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
 	}
 
 	/** {@code POST {base}/{mount}?prefix=p} with {@code multipart/form-data}: each file part is stored. */
@@ -271,7 +279,7 @@ public class StorageHandler {
 					.concatMap(key -> storage.delete(key).onErrorResume(cleanup -> Mono.empty()))
 					.then(Mono.error(ex)));
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
-				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null));
+				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
 	}
 
 	private static String directoryPrefix(String prefix) {
@@ -325,7 +333,7 @@ public class StorageHandler {
 			Target target = target(request);
 			requireWritable();
 			return target.storage().delete(target.key()).then(ServerResponse.noContent().build());
-		}).onErrorResume(StorageException.class, this::error);
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
 	}
 
 	/** {@code GET {base}/{mount}?prefix=&limit=&after=&delimiter=}: one JSON page. */
@@ -354,7 +362,7 @@ public class StorageHandler {
 				return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(page);
 			});
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
-				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null));
+				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
 	}
 
 	private int limit(@Nullable String value) {
@@ -402,12 +410,52 @@ public class StorageHandler {
 		return new Target(mount, mount(mount), "");
 	}
 
+	/**
+	 * The raw (still percent-encoded) path after the base path. The base is the part of the matched
+	 * route pattern before {@code /{mount}}, so routes nested under other paths by the application
+	 * work too; without a matched pattern the configured base path is used.
+	 */
 	private String pathAfterBase(ServerRequest request) {
+		int baseSegments = baseSegments(request);
+		if (baseSegments >= 0) {
+			// the exchange's own path: nested routes shorten the request's path, not the merged pattern
+			String path = request.exchange().getRequest().getPath().pathWithinApplication().value();
+			int index = 0;
+			for (int i = 0; i < baseSegments; i++) {
+				index = path.indexOf('/', index + 1);
+				if (index < 0) {
+					throw new ObjectNotFoundException("Not a storage path");
+				}
+			}
+			if (index < path.length() - 1 && path.charAt(index) == '/') {
+				return path.substring(index + 1);
+			}
+			throw new ObjectNotFoundException("Not a storage path");
+		}
 		String path = request.requestPath().pathWithinApplication().value();
 		if (!path.startsWith(this.basePath + "/")) {
 			throw new ObjectNotFoundException("Not a storage path");
 		}
 		return path.substring(this.basePath.length() + 1);
+	}
+
+	private static int baseSegments(ServerRequest request) {
+		Object pattern = request.attribute(RouterFunctions.MATCHING_PATTERN_ATTRIBUTE).orElse(null);
+		if (pattern == null) {
+			return -1;
+		}
+		String text = pattern.toString();
+		int mount = text.indexOf("/{mount}");
+		if (mount < 0) {
+			return -1;
+		}
+		int segments = 0;
+		for (int i = 0; i < mount; i++) {
+			if (text.charAt(i) == '/') {
+				segments++;
+			}
+		}
+		return segments;
 	}
 
 	private static String decode(String raw) {
@@ -441,6 +489,24 @@ public class StorageHandler {
 
 	// ---- errors ----
 
+	/**
+	 * Anything that is not a {@link StorageException}: a malformed request body is {@code 400}, any
+	 * other failure a {@code 500} whose body says nothing about the cause (it is logged instead).
+	 */
+	private Mono<ServerResponse> unexpected(Throwable ex) {
+		if (ex instanceof DecodingException || ex instanceof ServerWebInputException) {
+			return problem(HttpStatus.BAD_REQUEST, "The request body could not be read", null, null);
+		}
+		if (ex instanceof ResponseStatusException statusException) {
+			HttpStatus status = HttpStatus.resolve(statusException.getStatusCode().value());
+			if (status != null && status.is4xxClientError()) {
+				return problem(status, status.getReasonPhrase(), null, null);
+			}
+		}
+		logger.error("Storage endpoint failed", ex);
+		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "The storage operation failed", null, null);
+	}
+
 	private Mono<ServerResponse> error(StorageException ex) {
 		HttpStatus status = status(ex);
 		String detail = (status == HttpStatus.INTERNAL_SERVER_ERROR) ? "The storage operation failed" : ex.getReason();
@@ -461,7 +527,7 @@ public class StorageHandler {
 			return HttpStatus.FORBIDDEN;
 		}
 		if (ex instanceof StorageQuotaExceededException) {
-			return HttpStatus.PAYLOAD_TOO_LARGE;
+			return HttpStatus.CONTENT_TOO_LARGE;
 		}
 		if (ex instanceof ObjectAlreadyExistsException) {
 			return HttpStatus.PRECONDITION_FAILED;

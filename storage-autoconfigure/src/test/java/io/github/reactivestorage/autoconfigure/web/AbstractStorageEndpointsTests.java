@@ -100,7 +100,7 @@ abstract class AbstractStorageEndpointsTests {
 			.uri("/storage/files/big.bin")
 			.bodyValue(big)
 			.exchange()
-			.expectStatus().isEqualTo(HttpStatus.PAYLOAD_TOO_LARGE)
+			.expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
 			.expectBody().jsonPath("$.status").isEqualTo(413);
 		assertThat(this.storage.exists("big.bin").block()).isFalse();
 	}
@@ -115,7 +115,7 @@ abstract class AbstractStorageEndpointsTests {
 			.uri("/storage/files/streamed.bin")
 			.body(BodyInserters.fromDataBuffers(chunks))
 			.exchange()
-			.expectStatus().isEqualTo(HttpStatus.PAYLOAD_TOO_LARGE);
+			.expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
 		assertThat(this.storage.exists("streamed.bin").block()).isFalse();
 	}
 
@@ -178,7 +178,7 @@ abstract class AbstractStorageEndpointsTests {
 		body.part("file", new NamedResource("first.bin", new byte[40 * 1024]));
 		body.part("file", new NamedResource("second.bin", new byte[40 * 1024]));
 		this.client.post().uri("/storage/files").body(BodyInserters.fromMultipartData(body.build()))
-			.exchange().expectStatus().isEqualTo(HttpStatus.PAYLOAD_TOO_LARGE);
+			.exchange().expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
 		assertThat(this.storage.exists("first.bin").block()).isFalse();
 		assertThat(this.storage.exists("second.bin").block()).isFalse();
 	}
