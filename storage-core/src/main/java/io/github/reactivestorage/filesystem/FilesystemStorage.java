@@ -27,7 +27,8 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -89,6 +90,10 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 
 	private static final int CHUNK_SIZE = 64 * 1024;
 
+	private static final String SIDECAR_SUFFIX = ".properties";
+
+	private static final String LONG_SIDECAR_SUFFIX = ".long-properties";
+
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
@@ -99,6 +104,9 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	private final @Nullable String baseUrl;
 
 	private final Scheduler scheduler;
+
+	/** Serialises the sidecar and content moves of writers to one key within this instance. */
+	private final ReentrantLock[] commitLocks = new ReentrantLock[64];
 
 	public FilesystemStorage(String name, Path root) {
 		this(name, root, null, DefaultDataBufferFactory.sharedInstance, Schedulers.boundedElastic());
@@ -119,6 +127,9 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		this.baseUrl = (baseUrl == null || baseUrl.isBlank()) ? null
 				: (baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
 		this.scheduler = scheduler;
+		for (int i = 0; i < this.commitLocks.length; i++) {
+			this.commitLocks[i] = new ReentrantLock();
+		}
 	}
 
 	/** The root directory. */
@@ -150,6 +161,8 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 					+ "': other keys use it as a directory (the filesystem backend cannot hold 'a' beside 'a/b')",
 					key, null);
 		}
+		Files.createDirectories(this.root);
+		checkInsideRoot(deepestExisting(target.getParent()), key);
 		try {
 			Files.createDirectories(target.getParent());
 		}
@@ -160,6 +173,15 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		}
 		checkInsideRoot(target.getParent(), key);
 		return target;
+	}
+
+	/** The nearest ancestor of the directory that exists, so that no directory is created through a link. */
+	private Path deepestExisting(Path directory) {
+		Path current = directory;
+		while (current != null && !current.equals(this.root) && !Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+			current = current.getParent();
+		}
+		return (current != null && current.startsWith(this.root)) ? current : this.root;
 	}
 
 	private Path createStagingFile() throws IOException {
@@ -193,6 +215,8 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		Path sidecarPath = sidecarPath(key);
 		Files.createDirectories(sidecarPath.getParent());
 		Path stagedSidecar = Files.createTempFile(staging.getParent(), "meta-", ".tmp");
+		ReentrantLock lock = lockFor(key);
+		lock.lock();
 		try {
 			sidecar.write(stagedSidecar);
 			if (options.createOnly()) {
@@ -210,11 +234,12 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 						StandardCopyOption.REPLACE_EXISTING);
 				Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}
+			return toStoredObject(key, Files.readAttributes(target, BasicFileAttributes.class), sidecar);
 		}
 		finally {
+			lock.unlock();
 			Files.deleteIfExists(stagedSidecar);
 		}
-		return toStoredObject(key, Files.readAttributes(target, BasicFileAttributes.class), sidecar);
 	}
 
 	private static void checkLength(String key, PutOptions options, long size) {
@@ -453,7 +478,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 				url.append((i > 0) ? "/" : "").append(UriUtils.encodePathSegment(segments[i], StandardCharsets.UTF_8));
 			}
 			return URI.create(url.toString());
-		});
+		}).subscribeOn(this.scheduler);
 	}
 
 	@Override
@@ -532,15 +557,40 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		}
 	}
 
+	/**
+	 * The sidecar of a key: {@code .storage/meta/<key>.properties}, or, when the last segment plus the
+	 * suffix would exceed the file name limit, {@code <sha-256 of the segment>.long-properties} in the
+	 * same directory (no ordinary sidecar name ends that way, so the two cannot collide).
+	 */
 	private Path sidecarPath(String key) {
-		return this.root.resolve(RESERVED_DIRECTORY).resolve("meta").resolve(key + ".properties");
+		Path meta = this.root.resolve(RESERVED_DIRECTORY).resolve("meta");
+		int slash = key.lastIndexOf('/');
+		String name = key.substring(slash + 1);
+		Path directory = (slash >= 0) ? meta.resolve(key.substring(0, slash)) : meta;
+		if (StorageKeys.utf8Length(name) + SIDECAR_SUFFIX.length() <= MAX_SEGMENT_BYTES) {
+			return directory.resolve(name + SIDECAR_SUFFIX);
+		}
+		return directory.resolve(HexFormat.of().formatHex(sha256(name)) + LONG_SIDECAR_SUFFIX);
+	}
+
+	private static byte[] sha256(String name) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private ReentrantLock lockFor(String key) {
+		return this.commitLocks[Math.floorMod(key.hashCode(), this.commitLocks.length)];
 	}
 
 	private StoredObject toStoredObject(String key, BasicFileAttributes attributes, @Nullable Sidecar sidecar) {
 		String contentType = (sidecar != null && sidecar.contentType() != null) ? sidecar.contentType()
 				: guessContentType(key);
 		String etag = (sidecar != null && sidecar.etag() != null) ? sidecar.etag()
-				: Long.toHexString(attributes.size()) + "-" + Long.toHexString(attributes.lastModifiedTime().toMillis());
+				: fallbackEtag(attributes);
 		return StoredObject.builder(key)
 			.size(attributes.size())
 			.contentType(contentType)
@@ -548,6 +598,14 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 			.lastModified(attributes.lastModifiedTime().toInstant())
 			.metadata((sidecar != null) ? sidecar.metadata() : null)
 			.build();
+	}
+
+	/** For files placed by hand (no sidecar): size, modification time in nanoseconds and the file key. */
+	private static String fallbackEtag(BasicFileAttributes attributes) {
+		Object fileKey = attributes.fileKey();
+		return Long.toHexString(attributes.size()) + "-"
+				+ Long.toHexString(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+				+ ((fileKey != null) ? "-" + Integer.toHexString(fileKey.hashCode()) : "");
 	}
 
 	private <T> Mono<T> blocking(IoCallable<T> callable) {
