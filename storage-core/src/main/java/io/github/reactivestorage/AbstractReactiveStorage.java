@@ -68,8 +68,7 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 			StorageMetadata.validate(options.metadata());
 			validateMetadata(options.metadata());
 			return doPut(normalized, body, withContentType(normalized, options));
-		}).onErrorMap(StorageException.class, ex -> decorate(ex, key)).doOnDiscard(DataBuffer.class,
-				DataBufferUtils::release);
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
 	@Override

@@ -72,7 +72,8 @@ public final class LeakTrackingDataBufferFactory implements DataBufferFactory {
 	}
 
 	private DataBuffer track(DataBuffer buffer) {
-		if (buffer instanceof NettyDataBuffer netty) {
+		// Netty shares one never-released empty buffer for zero-length wraps: nothing to track
+		if (buffer instanceof NettyDataBuffer netty && netty.getNativeBuffer().capacity() > 0) {
 			this.allocations.add(new Allocation(netty.getNativeBuffer(), new Throwable("allocated here")));
 		}
 		return buffer;

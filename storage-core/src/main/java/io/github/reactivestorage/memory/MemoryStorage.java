@@ -111,7 +111,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 					DataBufferUtils.release(buffer);
 				}
 			}).map(out -> store(key, out.toByteArray(), options));
-		}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		});
 	}
 
 	private void checkQuota(String key, long newSize) {

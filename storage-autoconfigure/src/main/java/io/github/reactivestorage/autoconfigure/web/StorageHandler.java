@@ -1,0 +1,575 @@
+package io.github.reactivestorage.autoconfigure.web;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.codec.multipart.FilePartEvent;
+import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.util.UriUtils;
+
+import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.InvalidKeyException;
+import io.github.reactivestorage.InvalidMetadataException;
+import io.github.reactivestorage.InvalidRangeException;
+import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.ObjectAlreadyExistsException;
+import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.ReactiveStorage;
+import io.github.reactivestorage.StorageConnectionException;
+import io.github.reactivestorage.StorageException;
+import io.github.reactivestorage.StorageKeys;
+import io.github.reactivestorage.StorageMounts;
+import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StorageQuotaExceededException;
+import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.UnsupportedStorageOperationException;
+
+/**
+ * Handles the storage endpoints: streams uploads into and downloads out of the exposed mounts, with
+ * ranges, conditional requests and RFC 9457 problem details. Keys are taken from the raw request path
+ * and percent-decoded exactly once; the key rules then apply, so {@code ..} in any encoding never
+ * reaches a backend. Nothing is buffered whole: bodies flow between the connection and the mount.
+ */
+public class StorageHandler {
+
+	private static final Log logger = LogFactory.getLog(StorageHandler.class);
+
+	private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+	private final StorageMounts mounts;
+
+	private final StorageWebProperties properties;
+
+	private final String basePath;
+
+	public StorageHandler(StorageMounts mounts, StorageWebProperties properties) {
+		this.mounts = mounts;
+		this.properties = properties;
+		String base = properties.getBasePath();
+		this.basePath = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+	}
+
+	// ---- downloads ----
+
+	/** {@code GET {base}/{mount}/{key}} and {@code HEAD}. */
+	public Mono<ServerResponse> download(ServerRequest request) {
+		return Mono.defer(() -> {
+			Target target = target(request);
+			ReactiveStorage storage = target.storage();
+			String key = target.key();
+			boolean head = request.method().matches("HEAD");
+			return storage.info(key).flatMap(object -> {
+				if (notModified(request, object)) {
+					return ServerResponse.status(HttpStatus.NOT_MODIFIED).headers(h -> validators(h, object)).build();
+				}
+				ByteRange range = range(request.headers().firstHeader(HttpHeaders.RANGE));
+				ServerResponse.BodyBuilder builder;
+				long length = object.size();
+				if (range != null) {
+					long[] span;
+					try {
+						span = range.resolve(object.size());
+					}
+					catch (InvalidRangeException ex) {
+						return ServerResponse.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+							.header(HttpHeaders.CONTENT_RANGE, "bytes */" + object.size())
+							.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+							.bodyValue(problemBody(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, ex.getReason(),
+									target.mount(), key));
+					}
+					length = span[1] - span[0] + 1;
+					builder = ServerResponse.status(HttpStatus.PARTIAL_CONTENT)
+						.header(HttpHeaders.CONTENT_RANGE, "bytes " + span[0] + "-" + span[1] + "/" + object.size());
+					range = ByteRange.of(span[0], span[1]);
+				}
+				else {
+					builder = ServerResponse.ok();
+				}
+				builder.headers(h -> validators(h, object))
+					.header(HttpHeaders.ACCEPT_RANGES, "bytes")
+					.contentLength(length)
+					.contentType(mediaType(object.contentType()));
+				if (request.queryParam("download").isPresent()) {
+					builder.header(HttpHeaders.CONTENT_DISPOSITION, contentDisposition(StorageKeys.filename(key)));
+				}
+				if (head) {
+					return builder.build();
+				}
+				Flux<DataBuffer> content = (range != null) ? storage.get(key, range) : storage.get(key);
+				return builder.body(BodyInserters.fromDataBuffers(content));
+			});
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
+				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
+	}
+
+	private static void validators(HttpHeaders headers, StoredObject object) {
+		if (object.etag() != null) {
+			headers.setETag("\"" + object.etag() + "\"");
+		}
+		if (object.lastModified() != null) {
+			headers.set(HttpHeaders.LAST_MODIFIED,
+					HTTP_DATE.format(ZonedDateTime.ofInstant(object.lastModified(), ZoneOffset.UTC)));
+		}
+	}
+
+	private static boolean notModified(ServerRequest request, StoredObject object) {
+		List<String> ifNoneMatch = request.headers().header(HttpHeaders.IF_NONE_MATCH);
+		if (!ifNoneMatch.isEmpty()) {
+			if (object.etag() == null) {
+				return false;
+			}
+			for (String header : ifNoneMatch) {
+				for (String tag : header.split(",")) {
+					String value = tag.trim();
+					if (value.equals("*")) {
+						return true;
+					}
+					if (value.startsWith("W/")) {
+						value = value.substring(2);
+					}
+					if (value.equals("\"" + object.etag() + "\"")) {
+						return true;
+					}
+				}
+			}
+			return false;
+		}
+		String since = request.headers().firstHeader(HttpHeaders.IF_MODIFIED_SINCE);
+		if (since != null && object.lastModified() != null) {
+			try {
+				Instant sinceInstant = ZonedDateTime.parse(since, HTTP_DATE).toInstant();
+				return !object.lastModified().truncatedTo(ChronoUnit.SECONDS).isAfter(sinceInstant);
+			}
+			catch (DateTimeParseException ex) {
+				return false;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The single range of a {@code Range} header, or {@code null} to serve the whole object (no header,
+	 * another unit, several ranges, or a malformed header: all allowed to be ignored by RFC 9110).
+	 */
+	private static @Nullable ByteRange range(@Nullable String header) {
+		if (header == null || !header.regionMatches(true, 0, "bytes=", 0, 6)) {
+			return null;
+		}
+		String spec = header.substring(6).trim();
+		if (spec.contains(",")) {
+			return null;
+		}
+		try {
+			return ByteRange.parse(spec);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	/** An RFC 6266 attachment disposition with an ASCII fallback and the UTF-8 name. */
+	static String contentDisposition(String filename) {
+		StringBuilder fallback = new StringBuilder();
+		for (int i = 0; i < filename.length(); i++) {
+			char c = filename.charAt(i);
+			fallback.append((c < 0x20 || c > 0x7E || c == '"' || c == '\\' || c == '%') ? '_' : c);
+		}
+		return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''"
+				+ UriUtils.encode(filename, StandardCharsets.UTF_8);
+	}
+
+	private static MediaType mediaType(@Nullable String contentType) {
+		if (contentType == null) {
+			return MediaType.APPLICATION_OCTET_STREAM;
+		}
+		try {
+			return MediaType.parseMediaType(contentType);
+		}
+		catch (RuntimeException ex) {
+			return MediaType.APPLICATION_OCTET_STREAM;
+		}
+	}
+
+	// ---- uploads ----
+
+	/** {@code PUT {base}/{mount}/{key}} with the raw body. */
+	public Mono<ServerResponse> upload(ServerRequest request) {
+		return Mono.defer(() -> {
+			Target target = target(request);
+			requireWritable();
+			long declared = request.headers().contentLength().orElse(-1);
+			long max = maxUploadSize();
+			if (max >= 0 && declared > max) {
+				return Mono.error(tooLarge(max));
+			}
+			PutOptions.Builder options = PutOptions.builder()
+				.contentType(request.headers().contentType().map(MediaType::toString).orElse(null))
+				.contentLength(declared);
+			if ("*".equals(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH))) {
+				options.createOnly(true);
+			}
+			Flux<DataBuffer> body = limit(request.bodyToFlux(DataBuffer.class), max, new AtomicLong());
+			return target.storage()
+				.put(target.key(), body, options.build())
+				.flatMap(stored -> ServerResponse.created(location(request, target.mount(), stored.key()))
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(json(stored)));
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
+	}
+
+	/** {@code POST {base}/{mount}?prefix=p} with {@code multipart/form-data}: each file part is stored. */
+	public Mono<ServerResponse> uploadMultipart(ServerRequest request) {
+		return Mono.defer(() -> {
+			Target target = mountTarget(request);
+			requireWritable();
+			String prefix = request.queryParam("prefix").map(StorageHandler::directoryPrefix).orElse("");
+			long max = maxUploadSize();
+			AtomicLong total = new AtomicLong();
+			List<String> stored = new ArrayList<>();
+			ReactiveStorage storage = target.storage();
+			return request.bodyToFlux(PartEvent.class)
+				.windowUntil(PartEvent::isLast)
+				.concatMap(part -> part.switchOnFirst((first, events) -> {
+					if (first.hasValue() && first.get() instanceof FilePartEvent filePart) {
+						String key = prefix + filePart.filename();
+						String contentType = filePart.headers().getContentType() != null
+								? filePart.headers().getContentType().toString() : null;
+						Flux<DataBuffer> content = limit(events.map(PartEvent::content), max, total);
+						return storage.put(key, content, PutOptions.builder().contentType(contentType).build())
+							.doOnNext(object -> stored.add(object.key()));
+					}
+					return events.doOnNext(event -> DataBufferUtils.release(event.content())).then(Mono.empty());
+				}))
+				.collectList()
+				.flatMap(objects -> ServerResponse.status(HttpStatus.CREATED)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(objects.stream().map(StorageHandler::json).toList()))
+				.onErrorResume(ex -> Flux.fromIterable(stored)
+					.concatMap(key -> storage.delete(key).onErrorResume(cleanup -> Mono.empty()))
+					.then(Mono.error(ex)));
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
+				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
+	}
+
+	private static String directoryPrefix(String prefix) {
+		String trimmed = prefix.startsWith("/") ? prefix.substring(1) : prefix;
+		return (trimmed.isEmpty() || trimmed.endsWith("/")) ? trimmed : trimmed + "/";
+	}
+
+	private Flux<DataBuffer> limit(Flux<DataBuffer> body, long max, AtomicLong total) {
+		if (max < 0) {
+			return body;
+		}
+		return body.handle((buffer, sink) -> {
+			if (total.addAndGet(buffer.readableByteCount()) > max) {
+				DataBufferUtils.release(buffer);
+				sink.error(tooLarge(max));
+			}
+			else {
+				sink.next(buffer);
+			}
+		});
+	}
+
+	private StorageQuotaExceededException tooLarge(long max) {
+		return new StorageQuotaExceededException("Upload is larger than the " + max + " bytes allowed (storage.web.max-upload-size)");
+	}
+
+	private long maxUploadSize() {
+		return (this.properties.getMaxUploadSize() != null) ? this.properties.getMaxUploadSize().toBytes() : -1;
+	}
+
+	private void requireWritable() {
+		if (this.properties.isReadOnly()) {
+			throw new StoragePermissionException("The storage endpoints are read-only (storage.web.read-only)");
+		}
+	}
+
+	private URI location(ServerRequest request, String mount, String key) {
+		StringBuilder path = new StringBuilder(this.basePath).append('/')
+			.append(UriUtils.encodePathSegment(mount, StandardCharsets.UTF_8));
+		for (String segment : key.split("/", -1)) {
+			path.append('/').append(UriUtils.encodePathSegment(segment, StandardCharsets.UTF_8));
+		}
+		return URI.create(path.toString());
+	}
+
+	// ---- delete and list ----
+
+	/** {@code DELETE {base}/{mount}/{key}}. */
+	public Mono<ServerResponse> delete(ServerRequest request) {
+		return Mono.defer(() -> {
+			Target target = target(request);
+			requireWritable();
+			return target.storage().delete(target.key()).then(ServerResponse.noContent().build());
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
+	}
+
+	/** {@code GET {base}/{mount}?prefix=&limit=&after=&delimiter=}: one JSON page. */
+	public Mono<ServerResponse> list(ServerRequest request) {
+		return Mono.defer(() -> {
+			Target target = mountTarget(request);
+			String prefix = request.queryParam("prefix").orElse("");
+			int limit = limit(request.queryParam("limit").orElse(null));
+			String after = request.queryParam("after").filter(value -> !value.isEmpty()).orElse(null);
+			String delimiter = request.queryParam("delimiter").filter(value -> !value.isEmpty()).orElse(null);
+			ListOptions options = ListOptions.builder()
+				.prefix(prefix)
+				.limit(limit)
+				.startAfter(after)
+				.delimiter(delimiter)
+				.build();
+			return target.storage().list(options).map(StorageHandler::json).collectList().flatMap(items -> {
+				Map<String, Object> page = new LinkedHashMap<>();
+				page.put("mount", target.mount());
+				page.put("prefix", prefix);
+				page.put("delimiter", delimiter);
+				page.put("after", after);
+				page.put("limit", limit);
+				page.put("items", items);
+				page.put("next", (items.size() == limit) ? items.get(items.size() - 1).get("key") : null);
+				return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(page);
+			});
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
+				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
+	}
+
+	private int limit(@Nullable String value) {
+		if (value == null || value.isEmpty()) {
+			return this.properties.getDefaultPageSize();
+		}
+		int limit;
+		try {
+			limit = Integer.parseInt(value);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("limit must be a positive integer: '" + value + "'");
+		}
+		if (limit <= 0 || limit > this.properties.getMaxPageSize()) {
+			throw new IllegalArgumentException(
+					"limit must be between 1 and " + this.properties.getMaxPageSize() + ": " + value);
+		}
+		return limit;
+	}
+
+	// ---- addressing ----
+
+	private record Target(String mount, ReactiveStorage storage, String key) {
+	}
+
+	/** The mount and key of a {@code {base}/{mount}/{key}} request. */
+	private Target target(ServerRequest request) {
+		String rest = pathAfterBase(request);
+		int slash = rest.indexOf('/');
+		if (slash < 0 || slash == rest.length() - 1) {
+			throw new InvalidKeyException("The path names no key");
+		}
+		String mount = decode(rest.substring(0, slash));
+		String key = decode(rest.substring(slash + 1));
+		return new Target(mount, mount(mount), StorageKeys.normalize(key));
+	}
+
+	/** The mount of a {@code {base}/{mount}} request. */
+	private Target mountTarget(ServerRequest request) {
+		String rest = pathAfterBase(request);
+		if (rest.endsWith("/")) {
+			rest = rest.substring(0, rest.length() - 1);
+		}
+		String mount = decode(rest);
+		return new Target(mount, mount(mount), "");
+	}
+
+	/**
+	 * The raw (still percent-encoded) path after the base path. The base is the part of the matched
+	 * route pattern before {@code /{mount}}, so routes nested under other paths by the application
+	 * work too; without a matched pattern the configured base path is used.
+	 */
+	private String pathAfterBase(ServerRequest request) {
+		int baseSegments = baseSegments(request);
+		if (baseSegments >= 0) {
+			// the exchange's own path: nested routes shorten the request's path, not the merged pattern
+			String path = request.exchange().getRequest().getPath().pathWithinApplication().value();
+			int index = 0;
+			for (int i = 0; i < baseSegments; i++) {
+				index = path.indexOf('/', index + 1);
+				if (index < 0) {
+					throw new ObjectNotFoundException("Not a storage path");
+				}
+			}
+			if (index < path.length() - 1 && path.charAt(index) == '/') {
+				return path.substring(index + 1);
+			}
+			throw new ObjectNotFoundException("Not a storage path");
+		}
+		String path = request.requestPath().pathWithinApplication().value();
+		if (!path.startsWith(this.basePath + "/")) {
+			throw new ObjectNotFoundException("Not a storage path");
+		}
+		return path.substring(this.basePath.length() + 1);
+	}
+
+	private static int baseSegments(ServerRequest request) {
+		Object pattern = request.attribute(RouterFunctions.MATCHING_PATTERN_ATTRIBUTE).orElse(null);
+		if (pattern == null) {
+			return -1;
+		}
+		String text = pattern.toString();
+		int mount = text.indexOf("/{mount}");
+		if (mount < 0) {
+			return -1;
+		}
+		int segments = 0;
+		for (int i = 0; i < mount; i++) {
+			if (text.charAt(i) == '/') {
+				segments++;
+			}
+		}
+		return segments;
+	}
+
+	private static String decode(String raw) {
+		try {
+			return UriUtils.decode(raw, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidKeyException("Malformed percent-encoding in the path");
+		}
+	}
+
+	private ReactiveStorage mount(String name) {
+		List<String> exposed = this.properties.getMounts();
+		ReactiveStorage storage = this.mounts.asMap().get(name);
+		if (storage == null || (!exposed.isEmpty() && !exposed.contains(name))) {
+			throw new MountNotExposedException(name);
+		}
+		return storage;
+	}
+
+	/** A request for a mount that does not exist or is not exposed: 404, without telling which. */
+	static final class MountNotExposedException extends StorageException {
+
+		private static final long serialVersionUID = 1L;
+
+		MountNotExposedException(String mount) {
+			super("No exposed mount named '" + mount + "'");
+		}
+
+	}
+
+	// ---- errors ----
+
+	/**
+	 * Anything that is not a {@link StorageException}: a malformed request body is {@code 400}, any
+	 * other failure a {@code 500} whose body says nothing about the cause (it is logged instead).
+	 */
+	private Mono<ServerResponse> unexpected(Throwable ex) {
+		if (ex instanceof DecodingException || ex instanceof ServerWebInputException) {
+			return problem(HttpStatus.BAD_REQUEST, "The request body could not be read", null, null);
+		}
+		if (ex instanceof ResponseStatusException statusException) {
+			HttpStatus status = HttpStatus.resolve(statusException.getStatusCode().value());
+			if (status != null && status.is4xxClientError()) {
+				return problem(status, status.getReasonPhrase(), null, null);
+			}
+		}
+		logger.error("Storage endpoint failed", ex);
+		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "The storage operation failed", null, null);
+	}
+
+	private Mono<ServerResponse> error(StorageException ex) {
+		HttpStatus status = status(ex);
+		String detail = (status == HttpStatus.INTERNAL_SERVER_ERROR) ? "The storage operation failed" : ex.getReason();
+		return problem(status, detail, ex.getMount(), ex.getKey());
+	}
+
+	static HttpStatus status(StorageException ex) {
+		if (ex instanceof ObjectNotFoundException || ex instanceof MountNotExposedException) {
+			return HttpStatus.NOT_FOUND;
+		}
+		if (ex instanceof InvalidKeyException || ex instanceof InvalidMetadataException) {
+			return HttpStatus.BAD_REQUEST;
+		}
+		if (ex instanceof InvalidRangeException) {
+			return HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+		}
+		if (ex instanceof StoragePermissionException) {
+			return HttpStatus.FORBIDDEN;
+		}
+		if (ex instanceof StorageQuotaExceededException) {
+			return HttpStatus.CONTENT_TOO_LARGE;
+		}
+		if (ex instanceof ObjectAlreadyExistsException) {
+			return HttpStatus.PRECONDITION_FAILED;
+		}
+		if (ex instanceof UnsupportedStorageOperationException) {
+			return HttpStatus.NOT_IMPLEMENTED;
+		}
+		if (ex instanceof StorageConnectionException) {
+			return HttpStatus.SERVICE_UNAVAILABLE;
+		}
+		return HttpStatus.INTERNAL_SERVER_ERROR;
+	}
+
+	private static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, @Nullable String mount,
+			@Nullable String key) {
+		return ServerResponse.status(status)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(problemBody(status, detail, mount, key));
+	}
+
+	private static ProblemDetail problemBody(HttpStatus status, @Nullable String detail, @Nullable String mount,
+			@Nullable String key) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, (detail != null) ? detail : status.getReasonPhrase());
+		if (mount != null) {
+			problem.setProperty("mount", mount);
+		}
+		if (key != null) {
+			problem.setProperty("key", key);
+		}
+		return problem;
+	}
+
+	static Map<String, Object> json(StoredObject object) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("key", object.key());
+		json.put("size", object.size());
+		json.put("contentType", object.contentType());
+		json.put("etag", object.etag());
+		json.put("lastModified", (object.lastModified() != null) ? object.lastModified().toString() : null);
+		json.put("metadata", object.metadata());
+		json.put("prefix", object.isPrefix());
+		return json;
+	}
+
+}

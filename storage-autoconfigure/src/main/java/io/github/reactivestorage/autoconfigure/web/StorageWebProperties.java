@@ -1,0 +1,109 @@
+package io.github.reactivestorage.autoconfigure.web;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The HTTP endpoints that stream uploads and downloads through mounts ({@code storage.web.*}).
+ */
+@ConfigurationProperties("storage.web")
+public class StorageWebProperties {
+
+	/**
+	 * Whether to expose the endpoints.
+	 */
+	private boolean enabled;
+
+	/**
+	 * Path the endpoints are served under: {base-path}/{mount}/{key}.
+	 */
+	private String basePath = "/storage";
+
+	/**
+	 * Mounts the endpoints expose. Empty exposes every mount.
+	 */
+	private List<String> mounts = new ArrayList<>();
+
+	/**
+	 * Largest upload (a raw PUT body, or all files of a multipart POST together). Checked while the
+	 * bytes flow; larger uploads are answered 413 and nothing is stored. Unset means no limit.
+	 */
+	private @Nullable DataSize maxUploadSize;
+
+	/**
+	 * Whether the endpoints only read (GET, HEAD, listing): PUT, POST and DELETE answer 403.
+	 */
+	private boolean readOnly;
+
+	/**
+	 * Entries of a listing page when the request gives no limit.
+	 */
+	private int defaultPageSize = 1000;
+
+	/**
+	 * Largest listing page a request may ask for.
+	 */
+	private int maxPageSize = 10000;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getBasePath() {
+		return this.basePath;
+	}
+
+	public void setBasePath(String basePath) {
+		this.basePath = basePath;
+	}
+
+	public List<String> getMounts() {
+		return this.mounts;
+	}
+
+	public void setMounts(List<String> mounts) {
+		this.mounts = mounts;
+	}
+
+	public @Nullable DataSize getMaxUploadSize() {
+		return this.maxUploadSize;
+	}
+
+	public void setMaxUploadSize(@Nullable DataSize maxUploadSize) {
+		this.maxUploadSize = maxUploadSize;
+	}
+
+	public boolean isReadOnly() {
+		return this.readOnly;
+	}
+
+	public void setReadOnly(boolean readOnly) {
+		this.readOnly = readOnly;
+	}
+
+	public int getDefaultPageSize() {
+		return this.defaultPageSize;
+	}
+
+	public void setDefaultPageSize(int defaultPageSize) {
+		this.defaultPageSize = defaultPageSize;
+	}
+
+	public int getMaxPageSize() {
+		return this.maxPageSize;
+	}
+
+	public void setMaxPageSize(int maxPageSize) {
+		this.maxPageSize = maxPageSize;
+	}
+
+}

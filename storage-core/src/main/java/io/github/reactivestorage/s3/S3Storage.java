@@ -1,0 +1,601 @@
+package io.github.reactivestorage.s3;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetUrlRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+import io.github.reactivestorage.AbstractReactiveStorage;
+import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.InvalidMetadataException;
+import io.github.reactivestorage.InvalidRangeException;
+import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.ObjectAlreadyExistsException;
+import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StorageConnectionException;
+import io.github.reactivestorage.StorageException;
+import io.github.reactivestorage.StorageKeys;
+import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.Listings;
+
+/**
+ * Objects in an S3 bucket through the AWS SDK v2 {@link S3AsyncClient} (non-blocking) and
+ * {@link S3Presigner}.
+ *
+ * <ul>
+ * <li>{@code put} cuts the body into parts of {@code partSize} as it arrives: a body that fits in one
+ * part below {@code multipartThreshold} is sent as one PutObject; any other body (including every body
+ * of unknown length past one part) becomes a multipart upload with at most {@code maxPartsInFlight}
+ * parts uploading at once, so memory stays near {@code partSize × (maxPartsInFlight + 2)} whatever the
+ * object's size. A failed or cancelled upload is aborted: no parts are left behind and no object
+ * appears. Create-only puts send {@code If-None-Match: *}.</li>
+ * <li>Ranged reads ask HEAD for the size, resolve the range by the contract's rules and read with
+ * {@code If-Match} on the etag, so the bytes belong to one version.</li>
+ * <li>{@code delete} checks existence first (S3 answers a delete of a missing key with success).</li>
+ * <li>Listings page lazily through ListObjectsV2 continuation tokens (1,000 keys a page).</li>
+ * <li>Metadata values are encoded for ASCII-only headers ({@link S3MetadataCodec}); keys must be
+ * lower case (S3 lower-cases them).</li>
+ * <li>{@code copy} is server-side (CopyObject, or UploadPartCopy parts above 5 GiB), keeping content
+ * type and metadata; {@code url} presigns GET and PUT for up to 7 days (SigV4's limit).</li>
+ * </ul>
+ */
+public class S3Storage extends AbstractReactiveStorage {
+
+	/** The largest object CopyObject copies in one request. */
+	static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+
+	/** Part size of multipart copies. */
+	static final long COPY_PART_SIZE = 512L * 1024 * 1024;
+
+	private static final Duration MAX_URL_EXPIRY = Duration.ofDays(7);
+
+	private final S3AsyncClient client;
+
+	private final @Nullable S3Presigner presigner;
+
+	private final String bucket;
+
+	private final S3StorageOptions options;
+
+	private final @Nullable AutoCloseable onClose;
+
+	/**
+	 * @param name the mount name
+	 * @param client the client
+	 * @param presigner the presigner, or {@code null} when URLs cannot be signed (anonymous access)
+	 * @param bucket the bucket
+	 * @param options part sizes and parallelism
+	 * @param bufferFactory the factory of the buffers {@code get} emits
+	 * @param onClose closed with this storage (the clients it owns), or {@code null}
+	 */
+	public S3Storage(String name, S3AsyncClient client, @Nullable S3Presigner presigner, String bucket,
+			S3StorageOptions options, DataBufferFactory bufferFactory, @Nullable AutoCloseable onClose) {
+		super(name, bufferFactory);
+		this.client = client;
+		this.presigner = presigner;
+		this.bucket = bucket;
+		this.options = options;
+		this.onClose = onClose;
+	}
+
+	@Override
+	public Set<StorageCapability> capabilities() {
+		Set<StorageCapability> capabilities = EnumSet.of(StorageCapability.WRITE, StorageCapability.LIST,
+				StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ, StorageCapability.CONDITIONAL_PUT,
+				StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET, StorageCapability.USER_METADATA);
+		if (this.presigner != null) {
+			capabilities.add(StorageCapability.URL_PUT);
+		}
+		return capabilities;
+	}
+
+	/** The bucket. */
+	public String getBucket() {
+		return this.bucket;
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> type) {
+		if (type.isInstance(this.client)) {
+			return type.cast(this.client);
+		}
+		if (this.presigner != null && type.isInstance(this.presigner)) {
+			return type.cast(this.presigner);
+		}
+		return super.unwrap(type);
+	}
+
+	@Override
+	protected @Nullable Duration maxUrlExpiry() {
+		return MAX_URL_EXPIRY;
+	}
+
+	@Override
+	protected void validateMetadata(Map<String, String> metadata) {
+		for (String key : metadata.keySet()) {
+			for (int i = 0; i < key.length(); i++) {
+				char c = key.charAt(i);
+				if (Character.isUpperCase(c)) {
+					throw new InvalidMetadataException("Metadata key '" + key
+							+ "' has upper-case letters, which S3 lower-cases: use lower-case keys");
+				}
+			}
+		}
+	}
+
+	// ---- put ----
+
+	@Override
+	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		Map<String, String> metadata = S3MetadataCodec.encode(options.metadata());
+		AtomicLong total = new AtomicLong();
+		Flux<Part> parts = Parts.cut(Flux.from(body), this.options.partSize(), total);
+		return parts.switchOnFirst((first, all) -> {
+			if (first.hasValue() && first.get().last() && first.get().bytes().length < this.options.multipartThreshold()) {
+				return all.next().flatMap(part -> putSingle(key, part.bytes(), options, metadata));
+			}
+			if (!first.hasValue() && first.isOnComplete()) {
+				return putSingle(key, new byte[0], options, metadata);
+			}
+			if (first.isOnError()) {
+				return all.then(Mono.empty());
+			}
+			return putMultipart(key, all, options, metadata, total);
+		}).next().flatMap(object -> {
+			if (options.contentLength() >= 0 && options.contentLength() != object.size()) {
+				return Mono.error(new StorageException("Body had " + object.size()
+						+ " bytes but the content length given was " + options.contentLength() + "; the object was stored",
+						key, null));
+			}
+			return Mono.just(object);
+		});
+	}
+
+	private Mono<StoredObject> putSingle(String key, byte[] content, PutOptions options, Map<String, String> metadata) {
+		if (options.contentLength() >= 0 && options.contentLength() != content.length) {
+			return Mono.error(new StorageException("Body has " + content.length
+					+ " bytes but the content length given was " + options.contentLength(), key, null));
+		}
+		PutObjectRequest.Builder request = PutObjectRequest.builder()
+			.bucket(this.bucket)
+			.key(key)
+			.contentType(options.contentType())
+			.contentLength((long) content.length)
+			.metadata(metadata);
+		if (options.createOnly()) {
+			request.ifNoneMatch("*");
+		}
+		return call(key, Operation.PUT,
+				() -> this.client.putObject(request.build(), AsyncRequestBody.fromBytes(content)))
+			.map(response -> StoredObject.builder(key)
+				.size(content.length)
+				.contentType(options.contentType())
+				.etag(unquote(response.eTag()))
+				.lastModified(Instant.now())
+				.metadata(options.metadata())
+				.build());
+	}
+
+	private Mono<StoredObject> putMultipart(String key, Flux<Part> parts, PutOptions options,
+			Map<String, String> metadata, AtomicLong total) {
+		Mono<String> create = call(key, Operation.PUT, () -> this.client.createMultipartUpload(request -> request
+			.bucket(this.bucket)
+			.key(key)
+			.contentType(options.contentType())
+			.metadata(metadata))).map(response -> response.uploadId());
+		return Mono.usingWhen(create, uploadId -> parts
+			.flatMapSequential(part -> uploadPart(key, uploadId, part), this.options.maxPartsInFlight(), 1)
+			.collectList()
+			.flatMap(completed -> complete(key, uploadId, completed, options))
+			.map(etag -> StoredObject.builder(key)
+				.size(total.get())
+				.contentType(options.contentType())
+				.etag(etag)
+				.lastModified(Instant.now())
+				.metadata(options.metadata())
+				.build()), uploadId -> Mono.empty(), (uploadId, error) -> abort(key, uploadId),
+				uploadId -> abort(key, uploadId));
+	}
+
+	private Mono<CompletedPart> uploadPart(String key, String uploadId, Part part) {
+		int number = part.index() + 1;
+		return call(key, Operation.PUT, () -> this.client.uploadPart(request -> request.bucket(this.bucket)
+			.key(key)
+			.uploadId(uploadId)
+			.partNumber(number)
+			.contentLength((long) part.bytes().length), AsyncRequestBody.fromBytes(part.bytes())))
+			.map(response -> CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
+	}
+
+	private Mono<String> complete(String key, String uploadId, List<CompletedPart> parts, PutOptions options) {
+		CompleteMultipartUploadRequest.Builder request = CompleteMultipartUploadRequest.builder()
+			.bucket(this.bucket)
+			.key(key)
+			.uploadId(uploadId)
+			.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build());
+		if (options.createOnly()) {
+			request.ifNoneMatch("*");
+		}
+		return call(key, Operation.PUT, () -> this.client.completeMultipartUpload(request.build()))
+			.map(response -> unquote(response.eTag()));
+	}
+
+	private Mono<Void> abort(String key, String uploadId) {
+		return call(key, Operation.PUT, () -> this.client.abortMultipartUpload(request -> request.bucket(this.bucket)
+			.key(key)
+			.uploadId(uploadId))).then().onErrorResume(ex -> Mono.empty());
+	}
+
+	// ---- get, info, exists, delete ----
+
+	@Override
+	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
+		if (range == null) {
+			return read(key, GetObjectRequest.builder().bucket(this.bucket).key(key).build());
+		}
+		return head(key).flatMapMany(head -> {
+			long[] span = range.resolve(head.contentLength());
+			GetObjectRequest.Builder request = GetObjectRequest.builder()
+				.bucket(this.bucket)
+				.key(key)
+				.range("bytes=" + span[0] + "-" + span[1]);
+			if (head.eTag() != null) {
+				request.ifMatch(head.eTag());
+			}
+			return read(key, request.build());
+		});
+	}
+
+	private Flux<DataBuffer> read(String key, GetObjectRequest request) {
+		return call(key, Operation.GET,
+				() -> this.client.getObject(request, AsyncResponseTransformer.toPublisher()))
+			.flatMapMany(publisher -> Flux.from(publisher).map(this::toDataBuffer))
+			.onErrorMap(ex -> !(ex instanceof StorageException), ex -> translate(ex, key, Operation.GET));
+	}
+
+	private DataBuffer toDataBuffer(ByteBuffer byteBuffer) {
+		DataBuffer buffer = bufferFactory().allocateBuffer(byteBuffer.remaining());
+		buffer.write(byteBuffer);
+		return buffer;
+	}
+
+	@Override
+	protected Mono<StoredObject> doInfo(String key) {
+		return head(key).map(head -> StoredObject.builder(key)
+			.size(head.contentLength())
+			.contentType(head.contentType())
+			.etag(unquote(head.eTag()))
+			.lastModified(head.lastModified())
+			.metadata(S3MetadataCodec.decode(head.metadata()))
+			.build());
+	}
+
+	private Mono<HeadObjectResponse> head(String key) {
+		return call(key, Operation.GET, () -> this.client.headObject(request -> request.bucket(this.bucket).key(key)));
+	}
+
+	@Override
+	protected Mono<Boolean> doExists(String key) {
+		return head(key).map(head -> true).onErrorResume(ObjectNotFoundException.class, ex -> Mono.just(false));
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key) {
+		return head(key).then(call(key, Operation.DELETE,
+				() -> this.client.deleteObject(request -> request.bucket(this.bucket).key(key))))
+			.then();
+	}
+
+	// ---- list ----
+
+	@Override
+	protected Flux<StoredObject> doList(ListOptions options) {
+		ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(this.bucket);
+		if (!options.prefix().isEmpty()) {
+			request.prefix(options.prefix());
+		}
+		if (options.delimiter() != null) {
+			request.delimiter(options.delimiter());
+		}
+		if (options.startAfter() != null) {
+			request.startAfter(options.startAfter());
+		}
+		if (options.hasLimit()) {
+			request.maxKeys(Math.min(options.limit() + 1, 1000));
+		}
+		ListObjectsV2Request first = request.build();
+		Flux<StoredObject> pages = listPage(first)
+			.expand(page -> Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null
+					? listPage(first.toBuilder().continuationToken(page.nextContinuationToken()).build())
+					: Mono.empty())
+			.concatMapIterable(page -> merge(page.contents(), page.commonPrefixes()), 1);
+		return Listings.apply(pages, options);
+	}
+
+	private Mono<ListObjectsV2Response> listPage(ListObjectsV2Request request) {
+		return call(null, Operation.LIST, () -> this.client.listObjectsV2(request));
+	}
+
+	private static List<StoredObject> merge(List<S3Object> contents, List<CommonPrefix> prefixes) {
+		List<StoredObject> entries = new ArrayList<>(contents.size() + prefixes.size());
+		for (S3Object object : contents) {
+			entries.add(StoredObject.builder(object.key())
+				.size((object.size() != null) ? object.size() : 0)
+				.etag(unquote(object.eTag()))
+				.lastModified(object.lastModified())
+				.build());
+		}
+		for (CommonPrefix prefix : prefixes) {
+			entries.add(StoredObject.ofPrefix(prefix.prefix()));
+		}
+		entries.sort((a, b) -> StorageKeys.compare(a.key(), b.key()));
+		return entries;
+	}
+
+	// ---- url ----
+
+	@Override
+	protected Mono<URI> doUrl(String key, UrlOptions options) {
+		return Mono.fromCallable(() -> {
+			if (this.presigner == null) {
+				if (options.method() == UrlOptions.Method.PUT) {
+					throw new UnsupportedStorageOperationException(
+							"Mount '" + name() + "' has no credentials to sign PUT URLs with", key, null);
+				}
+				return this.client.utilities()
+					.getUrl(GetUrlRequest.builder().bucket(this.bucket).key(key).build())
+					.toURI();
+			}
+			if (options.method() == UrlOptions.Method.PUT) {
+				return this.presigner.presignPutObject(presign -> presign.signatureDuration(options.expiry())
+					.putObjectRequest(put -> put.bucket(this.bucket).key(key).contentType(options.contentType())))
+					.url()
+					.toURI();
+			}
+			return this.presigner.presignGetObject(presign -> presign.signatureDuration(options.expiry())
+				.getObjectRequest(get -> get.bucket(this.bucket).key(key))).url().toURI();
+		}).onErrorMap(URISyntaxException.class, ex -> new StorageException("Invalid URL", key, ex));
+	}
+
+	// ---- copy ----
+
+	@Override
+	protected Mono<StoredObject> doCopy(String source, String destination) {
+		return head(source).flatMap(head -> {
+			Mono<?> copy = (head.contentLength() <= MAX_SINGLE_COPY) ? copySingle(source, destination)
+					: copyMultipart(source, destination, head);
+			return copy.then(doInfo(destination));
+		});
+	}
+
+	private Mono<?> copySingle(String source, String destination) {
+		return call(source, Operation.COPY, () -> this.client.copyObject(CopyObjectRequest.builder()
+			.sourceBucket(this.bucket)
+			.sourceKey(source)
+			.destinationBucket(this.bucket)
+			.destinationKey(destination)
+			.metadataDirective(MetadataDirective.COPY)
+			.build()));
+	}
+
+	private Mono<?> copyMultipart(String source, String destination, HeadObjectResponse head) {
+		Mono<String> create = call(destination, Operation.PUT, () -> this.client.createMultipartUpload(request -> request
+			.bucket(this.bucket)
+			.key(destination)
+			.contentType(head.contentType())
+			.metadata(head.metadata()))).map(response -> response.uploadId());
+		return Mono.usingWhen(create, uploadId -> Flux.fromIterable(copyRanges(head.contentLength(), COPY_PART_SIZE))
+			.flatMapSequential(range -> {
+				int number = (int) (range[0] / COPY_PART_SIZE) + 1;
+				return call(destination, Operation.COPY, () -> this.client.uploadPartCopy(UploadPartCopyRequest.builder()
+					.sourceBucket(this.bucket)
+					.sourceKey(source)
+					.destinationBucket(this.bucket)
+					.destinationKey(destination)
+					.uploadId(uploadId)
+					.partNumber(number)
+					.copySourceRange("bytes=" + range[0] + "-" + range[1])
+					.copySourceIfMatch(head.eTag())
+					.build())).map(response -> CompletedPart.builder()
+						.partNumber(number)
+						.eTag(response.copyPartResult().eTag())
+						.build());
+			}, this.options.maxPartsInFlight())
+			.collectList()
+			.flatMap(parts -> complete(destination, uploadId, parts, PutOptions.defaults())),
+				uploadId -> Mono.empty(), (uploadId, error) -> abort(destination, uploadId),
+				uploadId -> abort(destination, uploadId));
+	}
+
+	/** The inclusive byte ranges of the parts of a multipart copy. */
+	static List<long[]> copyRanges(long size, long partSize) {
+		List<long[]> ranges = new ArrayList<>();
+		for (long start = 0; start < size; start += partSize) {
+			ranges.add(new long[] { start, Math.min(size, start + partSize) - 1 });
+		}
+		return ranges;
+	}
+
+	// ---- helpers ----
+
+	enum Operation {
+
+		GET, PUT, DELETE, LIST, COPY
+
+	}
+
+	private <T> Mono<T> call(@Nullable String key, Operation operation, Supplier<CompletableFuture<T>> call) {
+		return Mono.fromFuture(call, true).onErrorMap(ex -> !(ex instanceof StorageException),
+				ex -> translate(ex, key, operation));
+	}
+
+	static StorageException translate(Throwable error, @Nullable String key, Operation operation) {
+		Throwable ex = (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
+		if (ex instanceof StorageException storageException) {
+			return storageException;
+		}
+		if (ex instanceof NoSuchBucketException) {
+			return new ObjectNotFoundException("The bucket does not exist", key, ex);
+		}
+		if (ex instanceof NoSuchKeyException) {
+			return new ObjectNotFoundException("No object under the key", key, ex);
+		}
+		if (ex instanceof SdkServiceException service) {
+			int status = service.statusCode();
+			if (status == 404) {
+				return new ObjectNotFoundException("No object under the key", key, ex);
+			}
+			if (status == 401 || status == 403) {
+				return new StoragePermissionException("S3 denied access (HTTP " + status + ")", key, ex);
+			}
+			if (status == 412 || status == 409) {
+				if (operation == Operation.GET) {
+					return new StorageConnectionException("The object changed while it was read", key, ex);
+				}
+				return new ObjectAlreadyExistsException("An object already exists", key, ex);
+			}
+			if (status == 416) {
+				return new InvalidRangeException("S3 found the range unsatisfiable", key, ex);
+			}
+			if (status >= 500 || status == 429) {
+				return new StorageConnectionException("S3 is unavailable (HTTP " + status + ")", key, ex);
+			}
+			return new StorageException("S3 refused the request (HTTP " + status + ")", key, ex);
+		}
+		if (ex instanceof ApiCallTimeoutException || ex instanceof IOException
+				|| (ex instanceof SdkClientException && ex.getCause() instanceof IOException)) {
+			return new StorageConnectionException("Could not reach S3", key, ex);
+		}
+		if (ex instanceof SdkClientException) {
+			return new StorageConnectionException("S3 client error: " + ex.getMessage(), key, ex);
+		}
+		if (ex instanceof SdkException) {
+			return new StorageException("S3 error", key, ex);
+		}
+		return new StorageException("S3 error: " + ex.getClass().getSimpleName(), key, ex);
+	}
+
+	static @Nullable String unquote(@Nullable String etag) {
+		if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+			return etag.substring(1, etag.length() - 1);
+		}
+		return etag;
+	}
+
+	@Override
+	public void close() {
+		if (this.onClose != null) {
+			try {
+				this.onClose.close();
+			}
+			catch (Exception ex) {
+				// closing is best effort
+			}
+		}
+	}
+
+	/** One part of an upload: its zero-based index, bytes, and whether it is the last. */
+	record Part(int index, byte[] bytes, boolean last) {
+	}
+
+	/**
+	 * Cuts a stream of buffers into parts of a fixed size, releasing each buffer once copied, and
+	 * marks the last part (one part of look-ahead).
+	 */
+	static final class Parts {
+
+		private Parts() {
+		}
+
+		static Flux<Part> cut(Flux<DataBuffer> body, int partSize, AtomicLong total) {
+			return Flux.defer(() -> {
+				ByteArrayOutputStream[] current = { new ByteArrayOutputStream() };
+				Part[] held = { null };
+				int[] index = { 0 };
+				Flux<Part> parts = body.<byte[]>handle((buffer, sink) -> {
+					try {
+						int count = buffer.readableByteCount();
+						total.addAndGet(count);
+						byte[] chunk = new byte[count];
+						buffer.read(chunk);
+						int offset = 0;
+						while (offset < count) {
+							int room = partSize - current[0].size();
+							int length = Math.min(room, count - offset);
+							current[0].write(chunk, offset, length);
+							offset += length;
+							if (current[0].size() == partSize) {
+								sink.next(current[0].toByteArray());
+								current[0] = new ByteArrayOutputStream();
+							}
+						}
+					}
+					finally {
+						DataBufferUtils.release(buffer);
+					}
+				}).concatWith(Flux.defer(() -> (current[0].size() > 0) ? Flux.just(current[0].toByteArray())
+						: Flux.empty())).concatMap(bytes -> {
+							Part previous = held[0];
+							held[0] = new Part(index[0]++, bytes, false);
+							return (previous != null) ? Flux.just(previous) : Flux.empty();
+						}, 1).concatWith(Flux.defer(() -> {
+							Part last = held[0];
+							return (last != null) ? Flux.just(new Part(last.index(), last.bytes(), true)) : Flux.empty();
+						}));
+				return parts;
+			});
+		}
+
+	}
+
+}
