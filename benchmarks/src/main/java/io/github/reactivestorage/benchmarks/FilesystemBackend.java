@@ -2,7 +2,12 @@ package io.github.reactivestorage.benchmarks;
 
 import java.nio.file.Path;
 
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
 import io.github.reactivestorage.ReactiveStorage;
+import io.github.reactivestorage.filesystem.FilesystemStorage;
 
 /**
  * Creates the filesystem backend for the benchmarks.
@@ -13,7 +18,8 @@ final class FilesystemBackend {
 	}
 
 	static ReactiveStorage create(Path root) {
-		throw new UnsupportedOperationException("filesystem backend not yet wired: " + root);
+		return new FilesystemStorage("bench", root, null, DefaultDataBufferFactory.sharedInstance,
+				Schedulers.boundedElastic());
 	}
 
 }

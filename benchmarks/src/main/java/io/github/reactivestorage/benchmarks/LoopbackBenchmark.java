@@ -320,6 +320,7 @@ public final class LoopbackBenchmark {
 			try (ServerSocket socket = new ServerSocket(0)) {
 				port = socket.getLocalPort();
 			}
+			Files.createDirectories(data);
 			String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 			List<String> command = List.of(java, heap, "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
 					"-Dbench.baseline-dir=" + data.resolve("baseline"), BenchmarkServer.class.getName(),

@@ -1,0 +1,113 @@
+package io.github.reactivestorage.benchmarks;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.gaul.s3proxy.junit.S3ProxyJunitCore;
+import reactor.core.publisher.Flux;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+
+import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.s3.S3ClientSettings;
+import io.github.reactivestorage.s3.S3Storage;
+import io.github.reactivestorage.s3.S3StorageOptions;
+
+/**
+ * Row 4 of docs/benchmarks.md: an unknown-length stream put through {@link S3Storage} (multipart,
+ * bounded parts in flight) to an in-process S3Proxy, against the raw SDK uploading the same bytes as a
+ * known-length file body. Arguments: {@code --size-mib=512 --repeats=3}.
+ */
+public final class S3UploadBenchmark {
+
+	private static final int MIB = 1024 * 1024;
+
+	private S3UploadBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String arg : args) {
+			if (arg.startsWith("--") && arg.contains("=")) {
+				options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+			}
+		}
+		int sizeMib = Integer.parseInt(options.getOrDefault("size-mib", "512"));
+		int repeats = Integer.parseInt(options.getOrDefault("repeats", "3"));
+		S3ProxyJunitCore server = new S3ProxyJunitCore.Builder().withBlobStoreProvider("transient-nio2")
+			.withCredentials("access", "secret-for-benchmarks")
+			.ignoreUnknownHeaders()
+			.build();
+		server.beforeEach();
+		S3ClientSettings settings = new S3ClientSettings("us-east-1", server.getUri(), true, server.getAccessKey(),
+				server.getSecretKey(), null, null, false, Duration.ofSeconds(10), Duration.ofMinutes(2));
+		Path file = Files.createTempFile("s3-bench", ".bin");
+		try (S3AsyncClient client = settings.clientBuilder().build()) {
+			client.createBucket(r -> r.bucket("bench")).join();
+			try (OutputStream out = Files.newOutputStream(file)) {
+				for (int i = 0; i < sizeMib; i++) {
+					out.write(chunk(i));
+				}
+			}
+			S3Storage storage = new S3Storage("bench", client, null, "bench", S3StorageOptions.DEFAULTS,
+					DefaultDataBufferFactory.sharedInstance, null);
+			List<Double> ours = new ArrayList<>();
+			List<Double> raw = new ArrayList<>();
+			for (int run = 0; run <= repeats; run++) {
+				long start = System.nanoTime();
+				storage.put("ours.bin", stream(sizeMib), PutOptions.defaults()).toFuture().join();
+				double oursRate = sizeMib / ((System.nanoTime() - start) / 1e9);
+				start = System.nanoTime();
+				client.putObject(r -> r.bucket("bench").key("raw.bin").contentLength((long) sizeMib * MIB),
+						AsyncRequestBody.fromFile(file)).join();
+				double rawRate = sizeMib / ((System.nanoTime() - start) / 1e9);
+				if (run > 0) {
+					ours.add(oursRate);
+					raw.add(rawRate);
+				}
+			}
+			System.out.printf(Locale.ROOT,
+					"| 4 | S3 upload %d MiB, MiB/s: unknown-length stream vs SDK known-length file | %s | %s | %.2f× |%n",
+					sizeMib, describe(ours), describe(raw), median(ours) / median(raw));
+		}
+		finally {
+			Files.deleteIfExists(file);
+			server.afterEach();
+		}
+	}
+
+	private static Flux<DataBuffer> stream(int sizeMib) {
+		return Flux.range(0, sizeMib).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(chunk(i)));
+	}
+
+	private static byte[] chunk(int index) {
+		byte[] bytes = new byte[MIB];
+		new SplittableRandom(index).nextBytes(bytes);
+		return bytes;
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = new ArrayList<>(values);
+		Collections.sort(sorted);
+		int n = sorted.size();
+		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+	}
+
+	private static String describe(List<Double> values) {
+		return String.format(Locale.ROOT, "%.0f (%.0f–%.0f)", median(values), Collections.min(values),
+				Collections.max(values));
+	}
+
+}
