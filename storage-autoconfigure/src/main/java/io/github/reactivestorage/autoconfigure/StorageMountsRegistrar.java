@@ -25,6 +25,9 @@ import io.github.reactivestorage.ReactiveStorage;
  */
 class StorageMountsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
+	/** The name of the {@link StorageMountFactory} bean the mounts are created by. */
+	static final String STORAGE_MOUNT_FACTORY_BEAN = "storageMountFactory";
+
 	private @Nullable Environment environment;
 
 	private @Nullable BeanFactory beanFactory;
@@ -48,9 +51,12 @@ class StorageMountsRegistrar implements ImportBeanDefinitionRegistrar, Environme
 			if (registry.containsBeanDefinition(name)) {
 				continue;
 			}
-			RootBeanDefinition definition = new RootBeanDefinition(ReactiveStorage.class);
-			BeanFactory factory = this.beanFactory;
-			definition.setInstanceSupplier(() -> factory.getBean(StorageMountFactory.class).create(name));
+			// A factory-method definition (not an instance supplier) so that AOT processing can generate it
+			RootBeanDefinition definition = new RootBeanDefinition();
+			definition.setTargetType(ReactiveStorage.class);
+			definition.setFactoryBeanName(STORAGE_MOUNT_FACTORY_BEAN);
+			definition.setFactoryMethodName("create");
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
 			definition.setPrimary(name.equals(defaultMount));
 			definition.setDestroyMethodName(AbstractBeanDefinition.INFER_METHOD);
 			definition.setDescription("Storage mount '" + name + "' (storage.mounts." + name + ")");

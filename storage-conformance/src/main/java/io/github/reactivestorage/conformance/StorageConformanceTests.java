@@ -379,6 +379,7 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		@ParameterizedTest
 		@ValueSource(strings = { "with space", "colon:key", "", "new\nline", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "ключ" })
 		void invalidKeysAreRejectedBeforeTheBodyIsSubscribed(String key) {
+			assumeCapability(StorageCapability.WRITE);
 			WatchedBody body = watched(bytes("x"));
 			StepVerifier.create(storage.put("bad-meta.txt", body.flux(), PutOptions.builder().metadata(key, "v").build()))
 				.expectError(InvalidMetadataException.class)
@@ -388,6 +389,7 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 
 		@Test
 		void moreThanTwoKibibytesInTotalIsRejected() {
+			assumeCapability(StorageCapability.WRITE);
 			WatchedBody body = watched(bytes("x"));
 			PutOptions options = PutOptions.builder().metadata("big", "v".repeat(2100)).build();
 			StepVerifier.create(storage.put("big-meta.txt", body.flux(), options))

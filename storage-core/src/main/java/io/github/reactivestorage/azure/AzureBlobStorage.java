@@ -53,6 +53,7 @@ import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StorageConfigurationException;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
@@ -106,6 +107,8 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 
 	private final int maxConcurrency;
 
+	private final boolean createContainer;
+
 	private final Mono<Void> containerReady;
 
 	/**
@@ -133,6 +136,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 		this.container = container;
 		this.blockSize = blockSize;
 		this.maxConcurrency = maxConcurrency;
+		this.createContainer = createContainer;
 		this.containerReady = createContainer
 				? Mono.defer(container::createIfNotExists)
 					.then()
@@ -330,9 +334,23 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 					? this.container.listBlobsByHierarchy(options.delimiter(), list).byPage().map(page -> page.getValue())
 					: this.container.listBlobs(list).byPage().map(page -> page.getValue());
 			Flux<StoredObject> sorted = pages.concatMap(page -> Flux.fromIterable(sortedPage(page)), 0)
+				.onErrorResume(AzureBlobStorage::isContainerNotFound, this::missingContainer)
 				.onErrorMap(ex -> translate(ex, null));
 			return Listings.apply(sorted, options);
 		});
+	}
+
+	private static boolean isContainerNotFound(Throwable ex) {
+		return ex instanceof BlobStorageException blob && BlobErrorCode.CONTAINER_NOT_FOUND.equals(blob.getErrorCode());
+	}
+
+	/** A missing container lists empty when it is created on demand, else is a configuration error. */
+	private Flux<StoredObject> missingContainer(Throwable ex) {
+		if (this.createContainer) {
+			return Flux.empty();
+		}
+		return Flux.error(new StorageConfigurationException("Container '" + this.container.getBlobContainerName()
+				+ "' does not exist (set create-container to create it on the first write)", null, ex));
 	}
 
 	private static List<StoredObject> sortedPage(List<BlobItem> items) {

@@ -11,7 +11,8 @@ import io.github.reactivestorage.conformance.StorageConformanceTests;
 import io.github.reactivestorage.conformance.StorageTestContext;
 
 /**
- * The conformance kit against the Azure backend on Azurite (npm), a container per test.
+ * The conformance kit against the Azure backend on Azurite (npm), a container per test, created on
+ * the first write.
  */
 @ExtendWith(AzuriteExtension.class)
 class AzureBlobStorageConformanceTests extends StorageConformanceTests {
@@ -20,11 +21,11 @@ class AzureBlobStorageConformanceTests extends StorageConformanceTests {
 	protected ReactiveStorage createStorage(StorageTestContext context) {
 		AzureBlobSettings settings = AzureBlobSettings
 			.ofConnectionString(AzuriteExtension.server().connectionString(), context.uniqueId())
-			.withUploads(256 * 1024, 2);
+			.withUploads(256 * 1024, 2)
+			.withCreateContainer(true);
 		BlobContainerAsyncClient container = AzureBlobClients.containerClient(settings);
-		container.create().block();
 		return new AzureBlobStorage(context.mountName(), container, context.bufferFactory(), settings.blockSize(),
-				settings.maxConcurrency(), false);
+				settings.maxConcurrency(), settings.createContainer());
 	}
 
 	@Override

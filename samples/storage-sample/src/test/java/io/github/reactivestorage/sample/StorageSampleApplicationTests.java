@@ -96,6 +96,32 @@ class StorageSampleApplicationTests {
 	}
 
 	@Test
+	void healthHasAnEntryPerMount() {
+		this.client.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.storage.components.files.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.storage.components.scratch.details.type")
+			.isEqualTo("memory");
+	}
+
+	@Test
+	void storageEndpointAndMetrics() {
+		this.client.get().uri("/actuator/storage").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.defaultMount").isEqualTo("files")
+			.jsonPath("$.mounts.scratch.type").isEqualTo("memory");
+		seed("metrics/one.txt", "counted");
+		this.client.get().uri("/storage/files/metrics/one.txt").exchange().expectStatus().isOk();
+		this.client.get().uri("/actuator/metrics/storage.operation").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.availableTags[?(@.tag == 'storage.mount')].values[*]").value(values ->
+					assertThat(values.toString()).contains("files"));
+	}
+
+	@Test
 	void missingObjectIs404() {
 		this.client.get().uri("/files/nope.txt").exchange().expectStatus().isNotFound();
 	}

@@ -138,6 +138,34 @@ class StorageWebAutoConfigurationTests {
 		assertThat(new String(body, StandardCharsets.UTF_8)).doesNotContain("hunter2", "Exception", "\tat ");
 	}
 
+	@Test
+	void rawPutPassesContentTypeAndLengthToTheMount() {
+		java.util.List<PutOptions> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ReactiveStorage recording = new ForwardingReactiveStorage(new MemoryStorage("rec")) {
+
+			@Override
+			public Mono<StoredObject> put(String key, org.reactivestreams.Publisher<DataBuffer> body,
+					PutOptions options) {
+				seen.add(options);
+				return super.put(key, body, options);
+			}
+
+		};
+		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("rec", recording), "rec"),
+				new StorageWebProperties());
+		WebTestClient client = WebTestClient.bindToRouterFunction(StorageRoutes.routes("/storage", handler)).build();
+		client.put().uri("/storage/rec/notes/a.csv").contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
+			.contentLength(5)
+			.bodyValue("a,b,c")
+			.exchange()
+			.expectStatus().isCreated()
+			.expectBody().jsonPath("$.contentType").isEqualTo("text/csv;charset=UTF-8").jsonPath("$.size").isEqualTo(5);
+		assertThat(seen).singleElement().satisfies(options -> {
+			assertThat(options.contentLength()).isEqualTo(5);
+			assertThat(options.contentType()).isEqualTo("text/csv;charset=UTF-8");
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class OwnRoutes {
 

@@ -1,0 +1,471 @@
+package io.github.reactivestorage.gcs;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.google.api.gax.paging.Page;
+import com.google.auth.ServiceAccountSigner;
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.HttpMethod;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.Storage.BlobTargetOption;
+import com.google.cloud.storage.Storage.BlobWriteOption;
+import com.google.cloud.storage.Storage.CopyRequest;
+import com.google.cloud.storage.Storage.SignUrlOption;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+import io.github.reactivestorage.AbstractReactiveStorage;
+import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.InvalidRangeException;
+import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.ObjectAlreadyExistsException;
+import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StorageConnectionException;
+import io.github.reactivestorage.StorageException;
+import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.Listings;
+
+/**
+ * Objects in one Google Cloud Storage bucket over the blocking {@link Storage} client. Every SDK
+ * call runs on a bounded scheduler (one the storage owns and disposes on {@link #close()}, or one
+ * passed in), never on the subscriber's thread.
+ *
+ * <ul>
+ * <li>{@code get} streams through a {@link ReadChannel} in chunks with backpressure; the channel is
+ * closed on complete, error and cancel. Ranges use {@code seek} and {@code limit}.</li>
+ * <li>{@code put} writes each incoming buffer to a {@link WriteChannel} (resumable upload), releases
+ * it, then requests the next. GCS finalises the object only when the channel is closed: a body error
+ * or cancel abandons the channel without closing it, so no object appears (the Java client offers
+ * no call to cancel a resumable session; GCS expires abandoned sessions after a week).</li>
+ * <li>Create-only puts and copies send {@code ifGenerationMatch=0}; 412 becomes
+ * {@link ObjectAlreadyExistsException}.</li>
+ * <li>{@code copy} is a server-side rewrite setting content type and metadata on the target.</li>
+ * <li>Listings are paged lazily with page tokens; GCS lists in lexicographic order.</li>
+ * <li>{@code url} gives V4 signed URLs (at most 7 days); they need credentials that can sign
+ * ({@link ServiceAccountSigner}).</li>
+ * </ul>
+ */
+public class GcsStorage extends AbstractReactiveStorage {
+
+	/** The chunk size of reads. */
+	public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
+
+	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
+			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
+			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
+			StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
+
+	private static final int PAGE_SIZE = 1000;
+
+	private final Storage storage;
+
+	private final String bucket;
+
+	private final Scheduler scheduler;
+
+	private final boolean ownsScheduler;
+
+	private final int chunkSize;
+
+	/**
+	 * A mount with its own bounded scheduler, disposed on {@link #close()}.
+	 * @param name the mount name
+	 * @param storage the client
+	 * @param bucket the bucket
+	 * @param bufferFactory the factory of the buffers {@code get} emits
+	 */
+	public GcsStorage(String name, Storage storage, String bucket, DataBufferFactory bufferFactory) {
+		this(name, storage, bucket, bufferFactory,
+				Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+						Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "gcs-" + name),
+				true, DEFAULT_CHUNK_SIZE);
+	}
+
+	/**
+	 * @param name the mount name
+	 * @param storage the client
+	 * @param bucket the bucket
+	 * @param bufferFactory the factory of the buffers {@code get} emits
+	 * @param scheduler the scheduler the blocking calls run on
+	 * @param ownsScheduler whether {@link #close()} disposes the scheduler
+	 * @param chunkSize the read chunk size in bytes
+	 */
+	public GcsStorage(String name, Storage storage, String bucket, DataBufferFactory bufferFactory,
+			Scheduler scheduler, boolean ownsScheduler, int chunkSize) {
+		super(name, bufferFactory);
+		if (chunkSize <= 0) {
+			throw new IllegalArgumentException("chunkSize must be positive");
+		}
+		this.storage = storage;
+		this.bucket = bucket;
+		this.scheduler = scheduler;
+		this.ownsScheduler = ownsScheduler;
+		this.chunkSize = chunkSize;
+	}
+
+	@Override
+	public Set<StorageCapability> capabilities() {
+		return CAPABILITIES;
+	}
+
+	/** The client. */
+	public Storage client() {
+		return this.storage;
+	}
+
+	/** The bucket. */
+	public String bucket() {
+		return this.bucket;
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> type) {
+		if (type.isInstance(this.storage)) {
+			return type.cast(this.storage);
+		}
+		return super.unwrap(type);
+	}
+
+	@Override
+	public void close() {
+		if (this.ownsScheduler) {
+			this.scheduler.dispose();
+		}
+	}
+
+	@Override
+	protected @Nullable Duration maxUrlExpiry() {
+		return Duration.ofDays(7);
+	}
+
+	private BlobId id(String key) {
+		return BlobId.of(this.bucket, key);
+	}
+
+	private <T> Mono<T> call(String key, java.util.concurrent.Callable<@Nullable T> callable) {
+		return Mono.fromCallable(callable).subscribeOn(this.scheduler).onErrorMap(ex -> translate(ex, key));
+	}
+
+	// ---- put ----
+
+	@Override
+	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		BlobInfo info = BlobInfo.newBuilder(id(key))
+			.setContentType(options.contentType())
+			.setMetadata(options.metadata().isEmpty() ? null : Map.copyOf(options.metadata()))
+			.build();
+		BlobWriteOption[] writeOptions = options.createOnly() ? new BlobWriteOption[] { BlobWriteOption.doesNotExist() }
+				: new BlobWriteOption[0];
+		long expected = options.contentLength();
+		return Mono.usingWhen(call(key, () -> this.storage.writer(info, writeOptions)), channel -> {
+			AtomicLong size = new AtomicLong();
+			return Flux.from(body)
+				.concatMap(buffer -> Mono.fromCallable(() -> {
+					try {
+						long total = size.addAndGet(buffer.readableByteCount());
+						if (expected >= 0 && total > expected) {
+							throw new StorageException(
+									"Body has more bytes than the content length given, " + expected, key, null);
+						}
+						try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
+							while (iterator.hasNext()) {
+								ByteBuffer bytes = iterator.next();
+								while (bytes.hasRemaining()) {
+									channel.write(bytes);
+								}
+							}
+						}
+						return total;
+					}
+					finally {
+						DataBufferUtils.release(buffer);
+					}
+				}).subscribeOn(this.scheduler), 1)
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+				.then(Mono.defer(() -> {
+					if (expected >= 0 && size.get() != expected) {
+						return Mono.error(new StorageException(
+								"Body has " + size.get() + " bytes but the content length given was " + expected, key,
+								null));
+					}
+					return Mono.empty();
+				}))
+				.then(call(key, () -> {
+					channel.close();
+					return Boolean.TRUE;
+				}))
+				.then(call(key, () -> this.storage.get(id(key))))
+				.map(blob -> toStoredObject(blob, key))
+				.switchIfEmpty(Mono.fromSupplier(() -> StoredObject.builder(key)
+					.size(size.get())
+					.contentType(options.contentType())
+					.metadata(options.metadata())
+					.build()));
+		},
+				// completion: closed above; error or cancel: abandon the channel without
+				// closing it, so that GCS never finalises the object
+				channel -> Mono.empty(), (channel, error) -> Mono.empty(), channel -> Mono.empty())
+			.onErrorMap(ex -> translate(ex, key));
+	}
+
+	// ---- get ----
+
+	@Override
+	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
+		return call(key, () -> this.storage.get(id(key)))
+			.switchIfEmpty(Mono.error(() -> new ObjectNotFoundException("No object '" + key + "'", key, null)))
+			.flatMapMany(blob -> {
+				long size = blob.getSize() != null ? blob.getSize() : 0;
+				long start = 0;
+				long end = size;
+				if (range != null) {
+					long[] resolved = range.resolve(size);
+					start = resolved[0];
+					end = resolved[1] + 1;
+				}
+				long first = start;
+				long limit = end;
+				if (first >= limit) {
+					return Flux.empty();
+				}
+				BlobId blobId = blob.getGeneration() != null ? BlobId.of(this.bucket, key, blob.getGeneration())
+						: id(key);
+				return Flux.using(() -> openReader(blobId, first, limit), reader -> read(reader, first, limit),
+						GcsStorage::closeQuietly);
+			})
+			.subscribeOn(this.scheduler)
+			.onErrorMap(ex -> translate(ex, key));
+	}
+
+	private ReadChannel openReader(BlobId blobId, long start, long end) throws IOException {
+		ReadChannel reader = this.storage.reader(blobId);
+		reader.setChunkSize(this.chunkSize);
+		if (start > 0) {
+			reader.seek(start);
+		}
+		reader.limit(end);
+		return reader;
+	}
+
+	private Flux<DataBuffer> read(ReadChannel reader, long start, long end) {
+		AtomicLong position = new AtomicLong(start);
+		return Flux.generate(sink -> {
+			long remaining = end - position.get();
+			if (remaining <= 0) {
+				sink.complete();
+				return;
+			}
+			int length = (int) Math.min(this.chunkSize, remaining);
+			ByteBuffer bytes = ByteBuffer.allocate(length);
+			try {
+				int read = 0;
+				while (bytes.hasRemaining()) {
+					int n = reader.read(bytes);
+					if (n < 0) {
+						break;
+					}
+					read += n;
+				}
+				if (read == 0) {
+					sink.complete();
+					return;
+				}
+				bytes.flip();
+				position.addAndGet(read);
+				DataBuffer buffer = bufferFactory().allocateBuffer(read);
+				buffer.write(bytes);
+				sink.next(buffer);
+			}
+			catch (IOException | RuntimeException ex) {
+				sink.error(ex);
+			}
+		});
+	}
+
+	private static void closeQuietly(ReadChannel reader) {
+		try {
+			reader.close();
+		}
+		catch (RuntimeException ex) {
+			// nothing to do
+		}
+	}
+
+	// ---- info, exists, delete ----
+
+	@Override
+	protected Mono<StoredObject> doInfo(String key) {
+		return call(key, () -> this.storage.get(id(key))).map(blob -> toStoredObject(blob, key))
+			.switchIfEmpty(Mono.error(() -> new ObjectNotFoundException("No object '" + key + "'", key, null)));
+	}
+
+	@Override
+	protected Mono<Boolean> doExists(String key) {
+		return call(key, () -> this.storage.get(id(key)) != null);
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key) {
+		return call(key, () -> this.storage.delete(id(key))).flatMap(deleted -> deleted ? Mono.empty()
+				: Mono.error(new ObjectNotFoundException("No object '" + key + "'", key, null)));
+	}
+
+	// ---- copy ----
+
+	@Override
+	protected Mono<StoredObject> doCopy(String source, String destination) {
+		return doInfo(source).flatMap(object -> call(destination, () -> {
+			BlobInfo target = BlobInfo.newBuilder(id(destination))
+				.setContentType(object.contentType())
+				.setMetadata(object.metadata().isEmpty() ? null : Map.copyOf(object.metadata()))
+				.build();
+			return this.storage.copy(CopyRequest.newBuilder().setSource(id(source)).setTarget(target).build())
+				.getResult();
+		})).map(blob -> toStoredObject(blob, destination)).onErrorMap(ObjectNotFoundException.class, ex -> {
+			if (source.equals(ex.getKey()) || ex.getKey() == null) {
+				return ex;
+			}
+			return new ObjectNotFoundException("No object '" + source + "'", source, ex);
+		});
+	}
+
+	// ---- list ----
+
+	@Override
+	protected Flux<StoredObject> doList(ListOptions options) {
+		List<BlobListOption> listOptions = new ArrayList<>();
+		int pageSize = options.hasLimit() ? Math.min(PAGE_SIZE, Math.max(1, options.limit())) : PAGE_SIZE;
+		listOptions.add(BlobListOption.pageSize(pageSize));
+		if (!options.prefix().isEmpty()) {
+			listOptions.add(BlobListOption.prefix(options.prefix()));
+		}
+		if (options.delimiter() != null) {
+			listOptions.add(BlobListOption.delimiter(options.delimiter()));
+		}
+		if (options.startAfter() != null) {
+			listOptions.add(BlobListOption.startOffset(options.startAfter()));
+		}
+		BlobListOption[] array = listOptions.toArray(BlobListOption[]::new);
+		Mono<Page<Blob>> firstPage = call(null, () -> this.storage.list(this.bucket, array));
+		return firstPage
+			.expand(page -> page.hasNextPage() ? call(null, page::getNextPage) : Mono.empty())
+			.concatMapIterable(Page::getValues)
+			.map(blob -> blob.isDirectory() ? StoredObject.ofPrefix(blob.getName()) : toStoredObject(blob, blob.getName()))
+			.filter(object -> object.key().startsWith(options.prefix())
+					&& Listings.isAfter(object.key(), options.startAfter()));
+	}
+
+	// ---- urls ----
+
+	@Override
+	protected Mono<URI> doUrl(String key, UrlOptions options) {
+		if (!(this.storage.getOptions().getCredentials() instanceof ServiceAccountSigner)) {
+			return Mono.error(new UnsupportedStorageOperationException("Mount '" + name()
+					+ "' cannot sign URLs: its credentials have no signing key (use service account credentials)",
+					key, null));
+		}
+		return call(key, () -> {
+			List<SignUrlOption> signOptions = new ArrayList<>();
+			signOptions.add(SignUrlOption.withV4Signature());
+			if (options.method() == UrlOptions.Method.PUT) {
+				signOptions.add(SignUrlOption.httpMethod(HttpMethod.PUT));
+				if (options.contentType() != null) {
+					signOptions.add(SignUrlOption.withExtHeaders(Map.of("Content-Type", options.contentType())));
+				}
+			}
+			else {
+				signOptions.add(SignUrlOption.httpMethod(HttpMethod.GET));
+			}
+			return this.storage
+				.signUrl(BlobInfo.newBuilder(id(key)).build(), options.expiry().toSeconds(), TimeUnit.SECONDS,
+						signOptions.toArray(SignUrlOption[]::new))
+				.toURI();
+		});
+	}
+
+	// ---- mapping ----
+
+	static StoredObject toStoredObject(BlobInfo blob, String key) {
+		String etag = blob.getEtag();
+		if (etag == null && blob.getGeneration() != null) {
+			etag = Long.toString(blob.getGeneration());
+		}
+		if (etag != null) {
+			etag = etag.replace("\"", "");
+		}
+		Instant updated = blob.getUpdateTimeOffsetDateTime() != null ? blob.getUpdateTimeOffsetDateTime().toInstant()
+				: null;
+		return StoredObject.builder(key)
+			.size(blob.getSize() != null ? blob.getSize() : 0)
+			.contentType(blob.getContentType() != null ? blob.getContentType() : DEFAULT_CONTENT_TYPE)
+			.etag(etag)
+			.lastModified(updated)
+			.metadata(blob.getMetadata() != null ? Map.copyOf(blob.getMetadata()) : Map.of())
+			.build();
+	}
+
+	static Throwable translate(Throwable ex, @Nullable String key) {
+		if (ex instanceof StorageException) {
+			return ex;
+		}
+		if (ex instanceof com.google.cloud.storage.StorageException gcs) {
+			int code = gcs.getCode();
+			String message = gcs.getMessage() != null ? gcs.getMessage() : "GCS error " + code;
+			if (code == 404) {
+				return new ObjectNotFoundException(message, key, ex);
+			}
+			if (code == 401 || code == 403) {
+				return new StoragePermissionException(message, key, ex);
+			}
+			if (code == 412) {
+				return new ObjectAlreadyExistsException("Object '" + key + "' already exists", key, ex);
+			}
+			if (code == 416) {
+				return new InvalidRangeException(message, key, ex);
+			}
+			if (code >= 500 || code == 0 || code == 408 || code == 429 || gcs.getCause() instanceof IOException) {
+				return new StorageConnectionException(message, key, ex);
+			}
+			return new StorageException(message, key, ex);
+		}
+		if (ex instanceof IOException || ex instanceof SocketTimeoutException
+				|| ex instanceof java.util.concurrent.TimeoutException) {
+			return new StorageConnectionException(String.valueOf(ex.getMessage()), key, ex);
+		}
+		if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().contains("Signing key")) {
+			return new UnsupportedStorageOperationException(ex.getMessage(), key, ex);
+		}
+		return ex;
+	}
+
+}

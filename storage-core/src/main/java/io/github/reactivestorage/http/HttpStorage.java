@@ -1,0 +1,319 @@
+package io.github.reactivestorage.http;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+
+import io.github.reactivestorage.AbstractReactiveStorage;
+import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.InvalidRangeException;
+import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StorageConnectionException;
+import io.github.reactivestorage.StorageException;
+import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlOptions;
+
+/**
+ * A read-only mount over files served by a web server or CDN ({@code type: http}). Keys are
+ * percent-encoded segment by segment and resolved against the base URL. {@code get} streams the
+ * response body, copying each Netty chunk into a buffer of this mount's factory as the subscriber
+ * requests it; a range {@code get} sends {@code Range} and, where the server ignores it and answers
+ * {@code 200}, slices the full body itself. {@code info} and {@code exists} use {@code HEAD};
+ * {@code url} returns the public URL. Writes fail with {@link io.github.reactivestorage.StoragePermissionException}
+ * and {@code list} with {@link UnsupportedStorageOperationException}. Status codes map as 404/410 →
+ * not found, 401/403 → permission, 416 → invalid range, 5xx, 429, too many redirects, connect
+ * errors, timeouts and premature closes → {@link StorageConnectionException}.
+ */
+public class HttpStorage extends AbstractReactiveStorage {
+
+	private static final Set<StorageCapability> CAPABILITIES = Set
+		.copyOf(EnumSet.of(StorageCapability.RANGE_READ, StorageCapability.URL_GET));
+
+	private final HttpStorageSettings settings;
+
+	private final ConnectionProvider connections;
+
+	private final HttpClient client;
+
+	/**
+	 * A mount reading from the server the settings name, with its own connection pool (disposed by
+	 * {@link #close()}).
+	 */
+	public HttpStorage(String name, DataBufferFactory bufferFactory, HttpStorageSettings settings) {
+		super(name, bufferFactory);
+		this.settings = settings;
+		this.connections = ConnectionProvider.builder("storage-http-" + name).maxConnections(64).build();
+		int maxRedirects = settings.maxRedirects();
+		this.client = HttpClient.create(this.connections)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+					settings.connectTimeout().toMillis()))
+			.responseTimeout(settings.readTimeout())
+			.headers((headers) -> settings.headers().forEach(headers::set))
+			.followRedirect((request, response) -> isRedirect(response.status().code())
+					&& request.redirectedFrom().length < maxRedirects);
+	}
+
+	/** The settings this mount was built with. */
+	public HttpStorageSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public Set<StorageCapability> capabilities() {
+		return CAPABILITIES;
+	}
+
+	@Override
+	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", key, null));
+	}
+
+	@Override
+	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
+		HttpClient request = (range != null)
+				? this.client.headers((headers) -> headers.set(HttpHeaderNames.RANGE, range.toHttpHeaderValue()))
+				: this.client;
+		return request.get().uri(resourceUrl(key)).response((response, body) -> {
+			int status = response.status().code();
+			if (status == 206 && range != null) {
+				return body.map(this::copy);
+			}
+			if (status == 200) {
+				if (range == null) {
+					return body.map(this::copy);
+				}
+				long size = contentLength(response.responseHeaders());
+				if (size < 0) {
+					return Flux.error(new StorageConnectionException(
+							"Server ignored the Range header and sent no Content-Length", key, null));
+				}
+				long[] resolved = range.resolve(size);
+				return slice(body, resolved[0], resolved[1]);
+			}
+			return Flux.error(statusError(response, key));
+		}).onErrorMap((ex) -> !(ex instanceof StorageException), (ex) -> transportError(ex, key));
+	}
+
+	@Override
+	protected Mono<StoredObject> doInfo(String key) {
+		return head(key).flatMap((response) -> {
+			if (response.status().code() == 200) {
+				return Mono.just(toStoredObject(key, response.responseHeaders()));
+			}
+			return Mono.error(statusError(response, key));
+		});
+	}
+
+	@Override
+	protected Mono<Boolean> doExists(String key) {
+		return head(key).flatMap((response) -> {
+			int status = response.status().code();
+			if (status == 200) {
+				return Mono.just(true);
+			}
+			if (status == 404 || status == 410) {
+				return Mono.just(false);
+			}
+			return Mono.error(statusError(response, key));
+		});
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key) {
+		return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", key, null));
+	}
+
+	@Override
+	protected Flux<StoredObject> doList(ListOptions options) {
+		return Flux.error(new UnsupportedStorageOperationException("Mount '" + name()
+				+ "' is an HTTP mount: a web server offers no listing (capability LIST)", null, null));
+	}
+
+	@Override
+	protected Mono<URI> doUrl(String key, UrlOptions options) {
+		return Mono.just(URI.create(resourceUrl(key)));
+	}
+
+	@Override
+	public void close() {
+		this.connections.dispose();
+	}
+
+	/** The public URL of a normalised key: the base URL followed by the percent-encoded segments. */
+	String resourceUrl(String key) {
+		StringBuilder url = new StringBuilder(this.settings.baseUrl().toString());
+		String[] segments = key.split("/", -1);
+		for (int i = 0; i < segments.length; i++) {
+			if (i > 0) {
+				url.append('/');
+			}
+			encodeSegment(segments[i], url);
+		}
+		return url.toString();
+	}
+
+	private Mono<HttpClientResponse> head(String key) {
+		return this.client.head()
+			.uri(resourceUrl(key))
+			.response()
+			.onErrorMap((ex) -> !(ex instanceof StorageException), (ex) -> transportError(ex, key));
+	}
+
+	private DataBuffer copy(ByteBuf chunk) {
+		return copy(chunk, chunk.readerIndex(), chunk.readableBytes());
+	}
+
+	private DataBuffer copy(ByteBuf chunk, int index, int length) {
+		// Reactor Netty releases the chunk once onNext returns: copy it now
+		DataBuffer buffer = bufferFactory().allocateBuffer(length);
+		try {
+			buffer.write(chunk.nioBuffer(index, length));
+			return buffer;
+		}
+		catch (RuntimeException ex) {
+			org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+			throw ex;
+		}
+	}
+
+	private Flux<DataBuffer> slice(Flux<ByteBuf> body, long first, long last) {
+		return Flux.defer(() -> {
+			long[] position = { 0 };
+			return body.<DataBuffer>handle((chunk, sink) -> {
+				long chunkStart = position[0];
+				long chunkEnd = chunkStart + chunk.readableBytes();
+				position[0] = chunkEnd;
+				long from = Math.max(first, chunkStart);
+				long to = Math.min(last + 1, chunkEnd);
+				if (from < to) {
+					sink.next(copy(chunk, chunk.readerIndex() + (int) (from - chunkStart), (int) (to - from)));
+				}
+				if (chunkEnd > last) {
+					sink.complete();
+				}
+			});
+		});
+	}
+
+	private StoredObject toStoredObject(String key, HttpHeaders headers) {
+		return StoredObject.builder(key)
+			.size(Math.max(0, contentLength(headers)))
+			.contentType(headers.get(HttpHeaderNames.CONTENT_TYPE))
+			.etag(unquote(headers.get(HttpHeaderNames.ETAG)))
+			.lastModified(parseDate(headers.get(HttpHeaderNames.LAST_MODIFIED)))
+			.metadata(Map.of())
+			.build();
+	}
+
+	private StorageException statusError(HttpClientResponse response, String key) {
+		int status = response.status().code();
+		String message = "HTTP " + status + " for " + response.method() + " of '" + key + "' on mount '"
+				+ name() + "'";
+		if (status == 404 || status == 410) {
+			return new ObjectNotFoundException("Object not found (HTTP " + status + ")", key, null);
+		}
+		if (status == 401 || status == 403) {
+			return new StoragePermissionException("Access denied (HTTP " + status + ")", key, null);
+		}
+		if (status == 416) {
+			return new InvalidRangeException("Range not satisfiable (HTTP 416)", key, null);
+		}
+		if (isRedirect(status)) {
+			return new StorageConnectionException(
+					"Too many redirects (more than " + this.settings.maxRedirects() + ")", key, null);
+		}
+		if (status >= 500 || status == 429 || status == 408) {
+			return new StorageConnectionException("Server error (HTTP " + status + ")", key, null);
+		}
+		return new StorageException(message, key, null);
+	}
+
+	private StorageException transportError(Throwable ex, String key) {
+		return new StorageConnectionException("Request to " + this.settings.baseUrl().getHost() + " failed: " + ex,
+				key, ex);
+	}
+
+	private static boolean isRedirect(int status) {
+		return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+	}
+
+	private static long contentLength(HttpHeaders headers) {
+		String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+		if (value == null) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	static @Nullable String unquote(@Nullable String etag) {
+		if (etag == null) {
+			return null;
+		}
+		String value = etag.trim();
+		if (value.startsWith("W/")) {
+			value = value.substring(2);
+		}
+		if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+			value = value.substring(1, value.length() - 1);
+		}
+		return value.isEmpty() ? null : value;
+	}
+
+	private static @Nullable Instant parseDate(@Nullable String value) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	private static void encodeSegment(String segment, StringBuilder out) {
+		for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+			int c = b & 0xFF;
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+					|| c == '_' || c == '~') {
+				out.append((char) c);
+			}
+			else {
+				out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+					.append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+			}
+		}
+	}
+
+}
