@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
+import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
@@ -220,7 +221,7 @@ public class H2Storage extends AbstractReactiveStorage {
 	}
 
 	@Override
-	protected Flux<DataBuffer> doGet(String key, @Nullable io.github.reactivestorage.ByteRange range) {
+	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
 		return row(key).flatMapMany(row -> {
 			long first = 0;
 			long last = row.object.size() - 1;
