@@ -62,6 +62,7 @@ import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.Listings;
+import io.github.reactivestorage.support.HeaderMetadataCodec;
 
 /**
  * Objects in one Azure Blob Storage container, as block blobs, over the SDK's Reactor-native
@@ -213,7 +214,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 				.setMaxConcurrency(this.maxConcurrency);
 			BlobParallelUploadOptions upload = new BlobParallelUploadOptions(data).setParallelTransferOptions(transfer)
 				.setHeaders(new BlobHttpHeaders().setContentType(options.contentType()))
-				.setMetadata(AzureMetadataCodec.encode(options.metadata()))
+				.setMetadata(HeaderMetadataCodec.encode(options.metadata()))
 				.setRequestConditions(conditions);
 			BlobAsyncClient blob = blob(key);
 			return this.containerReady.then(blob.uploadWithResponse(upload))
@@ -308,7 +309,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 			.contentType(properties.getContentType())
 			.etag(etag(properties.getETag()))
 			.lastModified(instant(properties.getLastModified()))
-			.metadata(AzureMetadataCodec.decode(properties.getMetadata()))
+			.metadata(HeaderMetadataCodec.decode(properties.getMetadata()))
 			.build();
 	}
 
@@ -368,7 +369,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 		}
 		BlobItemProperties properties = item.getProperties();
 		StoredObject.Builder builder = StoredObject.builder(item.getName())
-			.metadata(AzureMetadataCodec.decode(item.getMetadata()));
+			.metadata(HeaderMetadataCodec.decode(item.getMetadata()));
 		if (properties != null) {
 			Long length = properties.getContentLength();
 			builder.size((length != null) ? length : 0)

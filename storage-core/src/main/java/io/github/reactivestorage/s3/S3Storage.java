@@ -67,6 +67,7 @@ import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.Listings;
+import io.github.reactivestorage.support.HeaderMetadataCodec;
 
 /**
  * Objects in an S3 bucket through the AWS SDK v2 {@link S3AsyncClient} (non-blocking) and
@@ -83,7 +84,7 @@ import io.github.reactivestorage.support.Listings;
  * {@code If-Match} on the etag, so the bytes belong to one version.</li>
  * <li>{@code delete} checks existence first (S3 answers a delete of a missing key with success).</li>
  * <li>Listings page lazily through ListObjectsV2 continuation tokens (1,000 keys a page).</li>
- * <li>Metadata values are encoded for ASCII-only headers ({@link S3MetadataCodec}); keys must be
+ * <li>Metadata values are encoded for ASCII-only headers ({@link io.github.reactivestorage.support.HeaderMetadataCodec}); keys must be
  * lower case (S3 lower-cases them).</li>
  * <li>{@code copy} is server-side (CopyObject, or UploadPartCopy parts above 5 GiB), keeping content
  * type and metadata; {@code url} presigns GET and PUT for up to 7 days (SigV4's limit).</li>
@@ -177,7 +178,7 @@ public class S3Storage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
-		Map<String, String> metadata = S3MetadataCodec.encode(options.metadata());
+		Map<String, String> metadata = HeaderMetadataCodec.encode(options.metadata());
 		AtomicLong total = new AtomicLong();
 		Flux<Part> parts = Parts.cut(Flux.from(body), this.options.partSize(), total);
 		return parts.switchOnFirst((first, all) -> {
@@ -316,7 +317,7 @@ public class S3Storage extends AbstractReactiveStorage {
 			.contentType(head.contentType())
 			.etag(unquote(head.eTag()))
 			.lastModified(head.lastModified())
-			.metadata(S3MetadataCodec.decode(head.metadata()))
+			.metadata(HeaderMetadataCodec.decode(head.metadata()))
 			.build());
 	}
 

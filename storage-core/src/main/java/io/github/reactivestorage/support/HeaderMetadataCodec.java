@@ -1,4 +1,4 @@
-package io.github.reactivestorage.azure;
+package io.github.reactivestorage.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -8,28 +8,29 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes metadata values for Azure, which carries them as ASCII HTTP headers. A value that is
+ * Encodes user metadata values for stores that carry them as ASCII HTTP headers (S3, Azure). A value that is
  * printable ASCII, not empty, without leading or trailing spaces and not starting with {@code =?} is
  * stored as is; any other value is stored as an RFC 2047 encoded word of its UTF-8 bytes,
  * {@code =?UTF-8?B?<base64>?=}, and decoded on the way back. Stored values that look like encoded
- * words but do not decode are returned unchanged.
+ * words but do not decode are returned unchanged. This is the form AWS documents for non-ASCII
+ * metadata, so other S3 clients decode it too.
  */
-final class AzureMetadataCodec {
+public final class HeaderMetadataCodec {
 
 	private static final String ENCODED_PREFIX = "=?UTF-8?B?";
 
 	private static final String ENCODED_SUFFIX = "?=";
 
-	private AzureMetadataCodec() {
+	private HeaderMetadataCodec() {
 	}
 
-	static Map<String, String> encode(Map<String, String> metadata) {
+	public static Map<String, String> encode(Map<String, String> metadata) {
 		Map<String, String> encoded = new LinkedHashMap<>();
 		metadata.forEach((key, value) -> encoded.put(key, encodeValue(value)));
 		return encoded;
 	}
 
-	static Map<String, String> decode(@Nullable Map<String, String> metadata) {
+	public static Map<String, String> decode(@Nullable Map<String, String> metadata) {
 		if (metadata == null || metadata.isEmpty()) {
 			return Map.of();
 		}
@@ -38,7 +39,7 @@ final class AzureMetadataCodec {
 		return decoded;
 	}
 
-	static String encodeValue(String value) {
+	public static String encodeValue(String value) {
 		if (isPlain(value)) {
 			return value;
 		}
@@ -46,7 +47,7 @@ final class AzureMetadataCodec {
 				+ ENCODED_SUFFIX;
 	}
 
-	static String decodeValue(@Nullable String value) {
+	public static String decodeValue(@Nullable String value) {
 		if (value == null) {
 			return "";
 		}
