@@ -69,6 +69,12 @@ public class StorageMountFactory {
 							+ " is not on the classpath",
 					"Add the dependency " + backend.dependency() + " (versions are managed by its BOM).");
 		}
+		if (backend != null) {
+			return new MountConfigurationException(
+					"Mount '" + name + "' has type " + type + ", which this version cannot build yet",
+					"Use one of " + this.factories.keySet() + ", or declare a StorageBackendFactory bean for type '"
+							+ type + "'.");
+		}
 		return new MountConfigurationException(
 				"Mount '" + name + "' has unknown type '" + type + "'; the known types are " + knownTypes(),
 				"Set storage.mounts." + name + ".type to one of " + knownTypes()
@@ -76,9 +82,7 @@ public class StorageMountFactory {
 	}
 
 	private TreeSet<String> knownTypes() {
-		TreeSet<String> types = new TreeSet<>(KnownBackends.BACKENDS.keySet());
-		types.addAll(this.factories.keySet());
-		return types;
+		return new TreeSet<>(this.factories.keySet());
 	}
 
 }
