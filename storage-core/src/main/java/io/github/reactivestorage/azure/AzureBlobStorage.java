@@ -63,6 +63,7 @@ import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.Listings;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
+import io.github.reactivestorage.support.ETags;
 
 /**
  * Objects in one Azure Blob Storage container, as block blobs, over the SDK's Reactor-native
@@ -221,7 +222,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 				.map(response -> StoredObject.builder(key)
 					.size(size.get())
 					.contentType(options.contentType())
-					.etag(etag(response.getValue().getETag()))
+					.etag(ETags.opaque(response.getValue().getETag()))
 					.lastModified(instant(response.getValue().getLastModified()))
 					.metadata(options.metadata())
 					.build())
@@ -307,7 +308,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 		return StoredObject.builder(key)
 			.size(properties.getBlobSize())
 			.contentType(properties.getContentType())
-			.etag(etag(properties.getETag()))
+			.etag(ETags.opaque(properties.getETag()))
 			.lastModified(instant(properties.getLastModified()))
 			.metadata(HeaderMetadataCodec.decode(properties.getMetadata()))
 			.build();
@@ -374,7 +375,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 			Long length = properties.getContentLength();
 			builder.size((length != null) ? length : 0)
 				.contentType(properties.getContentType())
-				.etag(etag(properties.getETag()))
+				.etag(ETags.opaque(properties.getETag()))
 				.lastModified(instant(properties.getLastModified()));
 		}
 		return builder.build();
@@ -476,17 +477,6 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 					+ "a backslash", key, null);
 		}
 		return this.container.getBlobAsyncClient(key);
-	}
-
-	private static @Nullable String etag(@Nullable String etag) {
-		if (etag == null) {
-			return null;
-		}
-		String value = etag.startsWith("W/") ? etag.substring(2) : etag;
-		if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-			value = value.substring(1, value.length() - 1);
-		}
-		return value;
 	}
 
 	private static java.time.@Nullable Instant instant(@Nullable OffsetDateTime time) {

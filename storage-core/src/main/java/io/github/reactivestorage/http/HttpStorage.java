@@ -38,6 +38,7 @@ import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.ETags;
 
 /**
  * A read-only mount over files served by a web server or CDN ({@code type: http}). Keys are
@@ -225,7 +226,7 @@ public class HttpStorage extends AbstractReactiveStorage {
 		return StoredObject.builder(key)
 			.size(Math.max(0, contentLength(headers)))
 			.contentType(headers.get(HttpHeaderNames.CONTENT_TYPE))
-			.etag(unquote(headers.get(HttpHeaderNames.ETAG)))
+			.etag(ETags.opaque(headers.get(HttpHeaderNames.ETAG)))
 			.lastModified(parseDate(headers.get(HttpHeaderNames.LAST_MODIFIED)))
 			.metadata(Map.of())
 			.build();
@@ -274,20 +275,6 @@ public class HttpStorage extends AbstractReactiveStorage {
 		catch (NumberFormatException ex) {
 			return -1;
 		}
-	}
-
-	static @Nullable String unquote(@Nullable String etag) {
-		if (etag == null) {
-			return null;
-		}
-		String value = etag.trim();
-		if (value.startsWith("W/")) {
-			value = value.substring(2);
-		}
-		if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-			value = value.substring(1, value.length() - 1);
-		}
-		return value.isEmpty() ? null : value;
 	}
 
 	private static @Nullable Instant parseDate(@Nullable String value) {

@@ -68,6 +68,7 @@ import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.Listings;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
+import io.github.reactivestorage.support.ETags;
 
 /**
  * Objects in an S3 bucket through the AWS SDK v2 {@link S3AsyncClient} (non-blocking) and
@@ -221,7 +222,7 @@ public class S3Storage extends AbstractReactiveStorage {
 			.map(response -> StoredObject.builder(key)
 				.size(content.length)
 				.contentType(options.contentType())
-				.etag(unquote(response.eTag()))
+				.etag(ETags.opaque(response.eTag()))
 				.lastModified(Instant.now())
 				.metadata(options.metadata())
 				.build());
@@ -268,7 +269,7 @@ public class S3Storage extends AbstractReactiveStorage {
 			request.ifNoneMatch("*");
 		}
 		return call(key, Operation.PUT, () -> this.client.completeMultipartUpload(request.build()))
-			.map(response -> unquote(response.eTag()));
+			.map(response -> ETags.opaque(response.eTag()));
 	}
 
 	private Mono<Void> abort(String key, String uploadId) {
@@ -315,7 +316,7 @@ public class S3Storage extends AbstractReactiveStorage {
 		return head(key).map(head -> StoredObject.builder(key)
 			.size(head.contentLength())
 			.contentType(head.contentType())
-			.etag(unquote(head.eTag()))
+			.etag(ETags.opaque(head.eTag()))
 			.lastModified(head.lastModified())
 			.metadata(HeaderMetadataCodec.decode(head.metadata()))
 			.build());
@@ -372,7 +373,7 @@ public class S3Storage extends AbstractReactiveStorage {
 		for (S3Object object : contents) {
 			entries.add(StoredObject.builder(object.key())
 				.size((object.size() != null) ? object.size() : 0)
-				.etag(unquote(object.eTag()))
+				.etag(ETags.opaque(object.eTag()))
 				.lastModified(object.lastModified())
 				.build());
 		}
@@ -524,13 +525,6 @@ public class S3Storage extends AbstractReactiveStorage {
 			return new StorageException("S3 error", key, ex);
 		}
 		return new StorageException("S3 error: " + ex.getClass().getSimpleName(), key, ex);
-	}
-
-	static @Nullable String unquote(@Nullable String etag) {
-		if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
-			return etag.substring(1, etag.length() - 1);
-		}
-		return etag;
 	}
 
 	@Override

@@ -23,6 +23,7 @@ import io.github.reactivestorage.StoragePermissionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
+import io.github.reactivestorage.support.ETags;
 
 class S3StorageUnitTests {
 
@@ -83,8 +84,8 @@ class S3StorageUnitTests {
 
 	@Test
 	void etagsLoseTheirQuotes() {
-		assertThat(S3Storage.unquote("\"abc\"")).isEqualTo("abc");
-		assertThat(S3Storage.unquote("abc")).isEqualTo("abc");
+		assertThat(ETags.opaque("\"abc\"")).isEqualTo("abc");
+		assertThat(ETags.opaque("abc")).isEqualTo("abc");
 	}
 
 	private static S3Exception s3(int status) {
