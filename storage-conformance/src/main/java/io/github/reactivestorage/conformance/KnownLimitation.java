@@ -30,6 +30,22 @@ public enum KnownLimitation {
 	 * The store turns a backslash in a key into a forward slash (Azure Blob Storage and Azurite do), so
 	 * the backend rejects such keys; the valid-key cases with a backslash are skipped.
 	 */
-	BACKSLASH_IS_SLASH
+	BACKSLASH_IS_SLASH,
+
+	/**
+	 * The server makes an object visible as soon as an upload starts, before its bytes are committed
+	 * (Google's in-process {@code LocalStorageHelper} does), so a failed or cancelled upload leaves an
+	 * entry behind. The cases checking that such uploads store nothing still check the error, then
+	 * are skipped before the "nothing stored" assertion.
+	 */
+	UPLOAD_VISIBLE_BEFORE_COMMIT,
+
+	/**
+	 * The server's upload path takes the object name from an upload URL that it does not encode and
+	 * then decodes it (Google's in-process {@code LocalStorageHelper} does), so keys holding
+	 * {@code %}, {@code ?} or {@code #} are stored under another name; the valid-key cases with those
+	 * characters are skipped.
+	 */
+	UPLOAD_NAME_NOT_ENCODED
 
 }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.RejectedExecutionException;
 
 import com.google.api.gax.paging.Page;
 import com.google.auth.ServiceAccountSigner;
@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -63,10 +64,11 @@ import io.github.reactivestorage.support.Listings;
  * <ul>
  * <li>{@code get} streams through a {@link ReadChannel} in chunks with backpressure; the channel is
  * closed on complete, error and cancel. Ranges use {@code seek} and {@code limit}.</li>
- * <li>{@code put} writes each incoming buffer to a {@link WriteChannel} (resumable upload), releases
- * it, then requests the next. GCS finalises the object only when the channel is closed: a body error
- * or cancel abandons the channel without closing it, so no object appears (the Java client offers
- * no call to cancel a resumable session; GCS expires abandoned sessions after a week).</li>
+ * <li>{@code put} writes each incoming buffer to a {@link WriteChannel} (resumable upload, opened
+ * when the first byte arrives), releases it, then requests the next. GCS finalises the object only
+ * when the channel is closed: a body error, a wrong content length or a cancel abandons the channel
+ * without closing it, so no object appears (the Java client offers no call to cancel a resumable
+ * session; GCS expires abandoned sessions after a week).</li>
  * <li>Create-only puts and copies send {@code ifGenerationMatch=0}; 412 becomes
  * {@link ObjectAlreadyExistsException}.</li>
  * <li>{@code copy} is a server-side rewrite setting content type and metadata on the target.</li>
@@ -76,9 +78,6 @@ import io.github.reactivestorage.support.Listings;
  * </ul>
  */
 public class GcsStorage extends AbstractReactiveStorage {
-
-	/** The chunk size of reads. */
-	public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
 
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
@@ -95,7 +94,7 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	private final boolean ownsScheduler;
 
-	private final int chunkSize;
+	private final GcsStorageOptions options;
 
 	/**
 	 * A mount with its own bounded scheduler, disposed on {@link #close()}.
@@ -105,10 +104,24 @@ public class GcsStorage extends AbstractReactiveStorage {
 	 * @param bufferFactory the factory of the buffers {@code get} emits
 	 */
 	public GcsStorage(String name, Storage storage, String bucket, DataBufferFactory bufferFactory) {
+		this(name, storage, bucket, bufferFactory, GcsStorageOptions.defaults());
+	}
+
+	/**
+	 * A mount with its own bounded scheduler (threads named {@code gcs-<name>}), disposed on
+	 * {@link #close()}.
+	 * @param name the mount name
+	 * @param storage the client
+	 * @param bucket the bucket
+	 * @param bufferFactory the factory of the buffers {@code get} emits
+	 * @param options chunk sizes and listing behaviour
+	 */
+	public GcsStorage(String name, Storage storage, String bucket, DataBufferFactory bufferFactory,
+			GcsStorageOptions options) {
 		this(name, storage, bucket, bufferFactory,
 				Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
 						Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "gcs-" + name),
-				true, DEFAULT_CHUNK_SIZE);
+				true, options);
 	}
 
 	/**
@@ -118,19 +131,16 @@ public class GcsStorage extends AbstractReactiveStorage {
 	 * @param bufferFactory the factory of the buffers {@code get} emits
 	 * @param scheduler the scheduler the blocking calls run on
 	 * @param ownsScheduler whether {@link #close()} disposes the scheduler
-	 * @param chunkSize the read chunk size in bytes
+	 * @param options chunk sizes and listing behaviour
 	 */
 	public GcsStorage(String name, Storage storage, String bucket, DataBufferFactory bufferFactory,
-			Scheduler scheduler, boolean ownsScheduler, int chunkSize) {
+			Scheduler scheduler, boolean ownsScheduler, GcsStorageOptions options) {
 		super(name, bufferFactory);
-		if (chunkSize <= 0) {
-			throw new IllegalArgumentException("chunkSize must be positive");
-		}
 		this.storage = storage;
 		this.bucket = bucket;
 		this.scheduler = scheduler;
 		this.ownsScheduler = ownsScheduler;
-		this.chunkSize = chunkSize;
+		this.options = options;
 	}
 
 	@Override
@@ -186,55 +196,17 @@ public class GcsStorage extends AbstractReactiveStorage {
 			.build();
 		BlobWriteOption[] writeOptions = options.createOnly() ? new BlobWriteOption[] { BlobWriteOption.doesNotExist() }
 				: new BlobWriteOption[0];
-		long expected = options.contentLength();
-		return Mono.usingWhen(call(key, () -> this.storage.writer(info, writeOptions)), channel -> {
-			AtomicLong size = new AtomicLong();
-			return Flux.from(body)
-				.concatMap(buffer -> Mono.fromCallable(() -> {
-					try {
-						long total = size.addAndGet(buffer.readableByteCount());
-						if (expected >= 0 && total > expected) {
-							throw new StorageException(
-									"Body has more bytes than the content length given, " + expected, key, null);
-						}
-						try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
-							while (iterator.hasNext()) {
-								ByteBuffer bytes = iterator.next();
-								while (bytes.hasRemaining()) {
-									channel.write(bytes);
-								}
-							}
-						}
-						return total;
-					}
-					finally {
-						DataBufferUtils.release(buffer);
-					}
-				}).subscribeOn(this.scheduler), 1)
-				.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-				.then(Mono.defer(() -> {
-					if (expected >= 0 && size.get() != expected) {
-						return Mono.error(new StorageException(
-								"Body has " + size.get() + " bytes but the content length given was " + expected, key,
-								null));
-					}
-					return Mono.empty();
-				}))
-				.then(call(key, () -> {
-					channel.close();
-					return Boolean.TRUE;
-				}))
-				.then(call(key, () -> this.storage.get(id(key))))
-				.map(blob -> toStoredObject(blob, key))
+		return GcsUpload.write(body, () -> {
+			WriteChannel channel = this.storage.writer(info, writeOptions);
+			channel.setChunkSize(this.options.writeChunkSize());
+			return channel;
+		}, this.scheduler, options.contentLength(), key)
+			.flatMap(size -> call(key, () -> this.storage.get(id(key))).map(blob -> toStoredObject(blob, key))
 				.switchIfEmpty(Mono.fromSupplier(() -> StoredObject.builder(key)
-					.size(size.get())
+					.size(size)
 					.contentType(options.contentType())
 					.metadata(options.metadata())
-					.build()));
-		},
-				// completion: closed above; error or cancel: abandon the channel without
-				// closing it, so that GCS never finalises the object
-				channel -> Mono.empty(), (channel, error) -> Mono.empty(), channel -> Mono.empty())
+					.build())))
 			.onErrorMap(ex -> translate(ex, key));
 	}
 
@@ -253,15 +225,16 @@ public class GcsStorage extends AbstractReactiveStorage {
 					start = resolved[0];
 					end = resolved[1] + 1;
 				}
-				long first = start;
-				long limit = end;
-				if (first >= limit) {
+				if (start >= end) {
 					return Flux.empty();
 				}
 				BlobId blobId = blob.getGeneration() != null ? BlobId.of(this.bucket, key, blob.getGeneration())
 						: id(key);
-				return Flux.using(() -> openReader(blobId, first, limit), reader -> read(reader, first, limit),
-						GcsStorage::closeQuietly);
+				long first = start;
+				long limit = end;
+				// generated on the thread that requests, which subscribeOn keeps on the scheduler
+				return Flux.<DataBuffer, Reading>generate(() -> new Reading(openReader(blobId, first, limit), first, limit),
+						this::readChunk, this::closeOnScheduler);
 			})
 			.subscribeOn(this.scheduler)
 			.onErrorMap(ex -> translate(ex, key));
@@ -269,7 +242,7 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	private ReadChannel openReader(BlobId blobId, long start, long end) throws IOException {
 		ReadChannel reader = this.storage.reader(blobId);
-		reader.setChunkSize(this.chunkSize);
+		reader.setChunkSize(this.options.readChunkSize());
 		if (start > 0) {
 			reader.seek(start);
 		}
@@ -277,39 +250,56 @@ public class GcsStorage extends AbstractReactiveStorage {
 		return reader;
 	}
 
-	private Flux<DataBuffer> read(ReadChannel reader, long start, long end) {
-		AtomicLong position = new AtomicLong(start);
-		return Flux.generate(sink -> {
-			long remaining = end - position.get();
-			if (remaining <= 0) {
-				sink.complete();
-				return;
-			}
-			int length = (int) Math.min(this.chunkSize, remaining);
-			ByteBuffer bytes = ByteBuffer.allocate(length);
-			try {
-				int read = 0;
-				while (bytes.hasRemaining()) {
-					int n = reader.read(bytes);
+	private Reading readChunk(Reading reading, SynchronousSink<DataBuffer> sink) {
+		long remaining = reading.end - reading.position;
+		if (remaining <= 0) {
+			sink.complete();
+			return reading;
+		}
+		int length = (int) Math.min(this.options.readChunkSize(), remaining);
+		DataBuffer buffer = bufferFactory().allocateBuffer(length);
+		boolean emitted = false;
+		try {
+			int read = 0;
+			try (DataBuffer.ByteBufferIterator iterator = buffer.writableByteBuffers()) {
+				ByteBuffer target = iterator.next();
+				target.limit(Math.min(target.limit(), target.position() + length));
+				while (target.hasRemaining()) {
+					int n = reading.channel.read(target);
 					if (n < 0) {
 						break;
 					}
 					read += n;
 				}
-				if (read == 0) {
-					sink.complete();
-					return;
-				}
-				bytes.flip();
-				position.addAndGet(read);
-				DataBuffer buffer = bufferFactory().allocateBuffer(read);
-				buffer.write(bytes);
-				sink.next(buffer);
 			}
-			catch (IOException | RuntimeException ex) {
-				sink.error(ex);
+			if (read == 0) {
+				sink.complete();
+				return reading;
 			}
-		});
+			buffer.writePosition(buffer.writePosition() + read);
+			reading.position += read;
+			sink.next(buffer);
+			emitted = true;
+		}
+		catch (IOException | RuntimeException ex) {
+			sink.error(ex);
+		}
+		finally {
+			if (!emitted) {
+				DataBufferUtils.release(buffer);
+			}
+		}
+		return reading;
+	}
+
+	/** Closing may do I/O: never on the thread that cancels, which may be an event loop. */
+	private void closeOnScheduler(Reading reading) {
+		try {
+			this.scheduler.schedule(() -> closeQuietly(reading.channel));
+		}
+		catch (RejectedExecutionException ex) {
+			closeQuietly(reading.channel);
+		}
 	}
 
 	private static void closeQuietly(ReadChannel reader) {
@@ -319,6 +309,23 @@ public class GcsStorage extends AbstractReactiveStorage {
 		catch (RuntimeException ex) {
 			// nothing to do
 		}
+	}
+
+	/** The state of a read: its channel and where it is. */
+	private static final class Reading {
+
+		final ReadChannel channel;
+
+		final long end;
+
+		long position;
+
+		Reading(ReadChannel channel, long start, long end) {
+			this.channel = channel;
+			this.position = start;
+			this.end = end;
+		}
+
 	}
 
 	// ---- info, exists, delete ----
@@ -344,15 +351,22 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doCopy(String source, String destination) {
-		return doInfo(source).flatMap(object -> call(destination, () -> {
+		return call(destination, () -> {
+			Blob blob = this.storage.get(id(source));
+			if (blob == null) {
+				throw new ObjectNotFoundException("No object '" + source + "'", source, null);
+			}
+			// the rewrite takes the target's content type and metadata from this request
 			BlobInfo target = BlobInfo.newBuilder(id(destination))
-				.setContentType(object.contentType())
-				.setMetadata(object.metadata().isEmpty() ? null : Map.copyOf(object.metadata()))
+				.setContentType(blob.getContentType())
+				.setMetadata(blob.getMetadata())
 				.build();
-			return this.storage.copy(CopyRequest.newBuilder().setSource(id(source)).setTarget(target).build())
+			BlobId from = blob.getGeneration() != null ? BlobId.of(this.bucket, source, blob.getGeneration())
+					: id(source);
+			return this.storage.copy(CopyRequest.newBuilder().setSource(from).setTarget(target).build())
 				.getResult();
-		})).map(blob -> toStoredObject(blob, destination)).onErrorMap(ObjectNotFoundException.class, ex -> {
-			if (source.equals(ex.getKey()) || ex.getKey() == null) {
+		}).map(blob -> toStoredObject(blob, destination)).onErrorMap(ObjectNotFoundException.class, ex -> {
+			if (source.equals(ex.getKey())) {
 				return ex;
 			}
 			return new ObjectNotFoundException("No object '" + source + "'", source, ex);
@@ -364,15 +378,17 @@ public class GcsStorage extends AbstractReactiveStorage {
 	@Override
 	protected Flux<StoredObject> doList(ListOptions options) {
 		List<BlobListOption> listOptions = new ArrayList<>();
-		int pageSize = options.hasLimit() ? Math.min(PAGE_SIZE, Math.max(1, options.limit())) : PAGE_SIZE;
-		listOptions.add(BlobListOption.pageSize(pageSize));
+		if (options.hasLimit()) {
+			// one more than the limit: startOffset is inclusive and that entry is skipped
+			listOptions.add(BlobListOption.pageSize(Math.min(PAGE_SIZE, options.limit() + 1L)));
+		}
 		if (!options.prefix().isEmpty()) {
 			listOptions.add(BlobListOption.prefix(options.prefix()));
 		}
 		if (options.delimiter() != null) {
 			listOptions.add(BlobListOption.delimiter(options.delimiter()));
 		}
-		if (options.startAfter() != null) {
+		if (options.startAfter() != null && this.options.listStartOffset()) {
 			listOptions.add(BlobListOption.startOffset(options.startAfter()));
 		}
 		BlobListOption[] array = listOptions.toArray(BlobListOption[]::new);
@@ -440,6 +456,10 @@ public class GcsStorage extends AbstractReactiveStorage {
 		}
 		if (ex instanceof com.google.cloud.storage.StorageException gcs) {
 			int code = gcs.getCode();
+			if (gcs.getCause() instanceof java.nio.file.FileAlreadyExistsException) {
+				// a failed ifGenerationMatch=0 as the in-process LocalStorageHelper reports it
+				return new ObjectAlreadyExistsException("Object '" + key + "' already exists", key, ex);
+			}
 			String message = gcs.getMessage() != null ? gcs.getMessage() : "GCS error " + code;
 			if (code == 404) {
 				return new ObjectNotFoundException(message, key, ex);
