@@ -405,12 +405,12 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<URI> doUrl(String key, UrlOptions options) {
-		if (!(this.storage.getOptions().getCredentials() instanceof ServiceAccountSigner)) {
-			return Mono.error(new UnsupportedStorageOperationException("Mount '" + name()
-					+ "' cannot sign URLs: its credentials have no signing key (use service account credentials)",
-					key, null));
-		}
 		return call(key, () -> {
+			if (!(this.storage.getOptions().getCredentials() instanceof ServiceAccountSigner)) {
+				throw new UnsupportedStorageOperationException("Mount '" + name()
+						+ "' cannot sign URLs: its credentials have no signing key (use a service account key, "
+						+ "or application default credentials of a service account)", key, null);
+			}
 			List<SignUrlOption> signOptions = new ArrayList<>();
 			signOptions.add(SignUrlOption.withV4Signature());
 			if (options.method() == UrlOptions.Method.PUT) {

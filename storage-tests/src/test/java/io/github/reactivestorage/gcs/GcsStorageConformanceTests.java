@@ -1,6 +1,10 @@
 package io.github.reactivestorage.gcs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
 
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.conformance.KnownLimitation;
@@ -14,10 +18,18 @@ import io.github.reactivestorage.conformance.StorageTestContext;
  */
 class GcsStorageConformanceTests extends StorageConformanceTests {
 
+	private final ThreadRecordingStorage recorder = new ThreadRecordingStorage();
+
 	@Override
 	protected ReactiveStorage createStorage(StorageTestContext context) {
-		return new GcsStorage(context.mountName(), GcsTestSupport.fakeWithSigningKey(), "bucket",
+		return new GcsStorage(context.mountName(), this.recorder.wrap(GcsTestSupport.fakeWithSigningKey()), "bucket",
 				context.bufferFactory(), GcsStorageOptions.defaults().withListStartOffset(false));
+	}
+
+	/** Every SDK call of every case ran on the mount's own scheduler, whatever thread subscribed. */
+	@AfterEach
+	void everySdkCallRanOnTheGcsScheduler() {
+		assertThat(this.recorder.callsOutside("gcs-")).isEmpty();
 	}
 
 	@Override
