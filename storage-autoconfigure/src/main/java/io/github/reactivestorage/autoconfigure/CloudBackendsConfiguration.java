@@ -14,8 +14,8 @@ import io.github.reactivestorage.autoconfigure.service.S3ConnectionDetails;
  * Backend factories for the cloud types, each active only when its SDK is on the classpath.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({ CloudBackendsConfiguration.S3BackendConfiguration.class, AzureStorageBackendConfiguration.class,
-		HttpStorageBackendConfiguration.class })
+@Import({ CloudBackendsConfiguration.S3BackendConfiguration.class, GcsStorageBackendConfiguration.class,
+		AzureStorageBackendConfiguration.class, HttpStorageBackendConfiguration.class })
 class CloudBackendsConfiguration {
 
 	@Configuration(proxyBeanMethods = false)

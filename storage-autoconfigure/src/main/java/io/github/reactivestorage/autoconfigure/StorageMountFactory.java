@@ -71,9 +71,9 @@ public class StorageMountFactory {
 		}
 		if (backend != null) {
 			return new MountConfigurationException(
-					"Mount '" + name + "' has type " + type + ", which this version cannot build yet",
-					"Use one of " + this.factories.keySet() + ", or declare a StorageBackendFactory bean for type '"
-							+ type + "'.");
+					"Mount '" + name + "' has type " + type + " but no factory for it is active",
+					"Make sure " + backend.dependency() + " is on the classpath with all its runtime dependencies, "
+							+ "or declare a StorageBackendFactory bean for type '" + type + "'.");
 		}
 		return new MountConfigurationException(
 				"Mount '" + name + "' has unknown type '" + type + "'; the known types are " + knownTypes(),
