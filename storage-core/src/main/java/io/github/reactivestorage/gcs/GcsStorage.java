@@ -406,12 +406,16 @@ public class GcsStorage extends AbstractReactiveStorage {
 	@Override
 	protected Mono<URI> doUrl(String key, UrlOptions options) {
 		return call(key, () -> {
-			if (!(this.storage.getOptions().getCredentials() instanceof ServiceAccountSigner)) {
+			ServiceAccountSigner signer = this.options.urlSigner();
+			if (signer == null && !(this.storage.getOptions().getCredentials() instanceof ServiceAccountSigner)) {
 				throw new UnsupportedStorageOperationException("Mount '" + name()
 						+ "' cannot sign URLs: its credentials have no signing key (use a service account key, "
 						+ "or application default credentials of a service account)", key, null);
 			}
 			List<SignUrlOption> signOptions = new ArrayList<>();
+			if (signer != null) {
+				signOptions.add(SignUrlOption.signWith(signer));
+			}
 			signOptions.add(SignUrlOption.withV4Signature());
 			if (options.method() == UrlOptions.Method.PUT) {
 				signOptions.add(SignUrlOption.httpMethod(HttpMethod.PUT));

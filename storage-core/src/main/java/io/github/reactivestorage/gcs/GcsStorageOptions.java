@@ -1,5 +1,8 @@
 package io.github.reactivestorage.gcs;
 
+import com.google.auth.ServiceAccountSigner;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Tuning of a {@link GcsStorage}.
  *
@@ -11,8 +14,11 @@ package io.github.reactivestorage.gcs;
  * {@code startOffset} parameter (GCS and fake-gcs-server understand it; Google's in-process
  * {@code LocalStorageHelper} rejects it). Without it the listing starts at the beginning of the
  * prefix and skips entries on the client.
+ * @param urlSigner what signs URLs, or {@code null} for the client's credentials when they can sign
+ * (a service-account key, or the GCE/GKE metadata server's account through IAM)
  */
-public record GcsStorageOptions(int readChunkSize, int writeChunkSize, boolean listStartOffset) {
+public record GcsStorageOptions(int readChunkSize, int writeChunkSize, boolean listStartOffset,
+		@Nullable ServiceAccountSigner urlSigner) {
 
 	/** The read chunk size by default: 256 KiB. */
 	public static final int DEFAULT_READ_CHUNK_SIZE = 256 * 1024;
@@ -34,22 +40,27 @@ public record GcsStorageOptions(int readChunkSize, int writeChunkSize, boolean l
 
 	/** The defaults: 256 KiB reads, 4 MiB upload chunks, {@code startOffset} sent. */
 	public static GcsStorageOptions defaults() {
-		return new GcsStorageOptions(DEFAULT_READ_CHUNK_SIZE, DEFAULT_WRITE_CHUNK_SIZE, true);
+		return new GcsStorageOptions(DEFAULT_READ_CHUNK_SIZE, DEFAULT_WRITE_CHUNK_SIZE, true, null);
 	}
 
 	/** These options with another read chunk size. */
 	public GcsStorageOptions withReadChunkSize(int size) {
-		return new GcsStorageOptions(size, this.writeChunkSize, this.listStartOffset);
+		return new GcsStorageOptions(size, this.writeChunkSize, this.listStartOffset, this.urlSigner);
 	}
 
 	/** These options with another upload chunk size. */
 	public GcsStorageOptions withWriteChunkSize(int size) {
-		return new GcsStorageOptions(this.readChunkSize, size, this.listStartOffset);
+		return new GcsStorageOptions(this.readChunkSize, size, this.listStartOffset, this.urlSigner);
 	}
 
 	/** These options with or without server-side {@code startOffset}. */
 	public GcsStorageOptions withListStartOffset(boolean enabled) {
-		return new GcsStorageOptions(this.readChunkSize, this.writeChunkSize, enabled);
+		return new GcsStorageOptions(this.readChunkSize, this.writeChunkSize, enabled, this.urlSigner);
+	}
+
+	/** These options with URLs signed by {@code signer} instead of the client's credentials. */
+	public GcsStorageOptions withUrlSigner(@Nullable ServiceAccountSigner signer) {
+		return new GcsStorageOptions(this.readChunkSize, this.writeChunkSize, this.listStartOffset, signer);
 	}
 
 }

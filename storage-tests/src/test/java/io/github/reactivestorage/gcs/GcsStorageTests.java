@@ -102,6 +102,15 @@ class GcsStorageTests {
 	}
 
 	@Test
+	void aSignerOfItsOwnSignsForAClientWithoutCredentials() throws Exception {
+		try (GcsStorage emulated = new GcsStorage("emulated", LocalStorageHelper.getOptions().getService(), "bucket",
+				this.bufferFactory, GcsStorageOptions.defaults().withUrlSigner(GcsTestSupport.credentials()))) {
+			URI url = emulated.url("x.txt", UrlOptions.get(Duration.ofMinutes(1))).block(TIMEOUT);
+			assertThat(signatureIsValid("GET", url, Map.of("host", url.getHost()))).isTrue();
+		}
+	}
+
+	@Test
 	void noSdkCallRunsOnTheEventLoopWhenAServerStreamsThroughTheBackend() throws Exception {
 		DisposableServer server = HttpServer.create()
 			.host("127.0.0.1")
