@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.google.cloud.NoCredentials;
+import com.google.cloud.ServiceOptions;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -28,6 +32,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
 
@@ -97,6 +102,28 @@ class GcsStorageTests {
 				.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(UnsupportedStorageOperationException.class)
 					.hasMessageContaining("cannot sign URLs")
 					.hasMessageContaining("public"))
+				.verify(TIMEOUT);
+		}
+	}
+
+	@Test
+	void unreachableServerIsAConnectionErrorWithTheSdkCause() {
+		Storage unreachable = StorageOptions.newBuilder()
+			.setProjectId("test")
+			.setHost("http://127.0.0.1:1")
+			.setCredentials(NoCredentials.getInstance())
+			.setRetrySettings(ServiceOptions.getNoRetrySettings())
+			.build()
+			.getService();
+		try (GcsStorage storage = new GcsStorage("remote", unreachable, "bucket", this.bufferFactory)) {
+			StepVerifier.create(storage.info("a.txt"))
+				.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(StorageConnectionException.class)
+					.hasCauseInstanceOf(com.google.cloud.storage.StorageException.class)
+					.hasMessageContaining("remote"))
+				.verify(TIMEOUT);
+			StepVerifier.create(storage.put("a.txt", Flux.just(this.bufferFactory.wrap(new byte[] { 1, 2, 3 })),
+					PutOptions.defaults()))
+				.expectError(StorageConnectionException.class)
 				.verify(TIMEOUT);
 		}
 	}
