@@ -2,6 +2,7 @@ package io.github.reactivestorage.autoconfigure;
 
 import java.util.List;
 
+import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobServiceAsyncClient;
 
@@ -75,19 +76,20 @@ class AzureStorageBackendConfiguration {
 					properties.getConnectionString(), properties.getAccountName(), properties.getAccountKey(),
 					properties.getSasToken(), properties.isCreateContainer(), blockSize,
 					AzureBlobSettings.DEFAULT_MAX_CONCURRENCY);
-			BlobContainerAsyncClient client = containerClient(name, settings);
+			BlobContainerAsyncClient client = containerClient(name, settings, properties);
 			return new AzureBlobStorage(name, client, DefaultDataBufferFactory.sharedInstance, settings.blockSize(),
 					settings.maxConcurrency(), settings.createContainer());
 		}
 
-		private BlobContainerAsyncClient containerClient(String name, AzureBlobSettings settings) {
+		private BlobContainerAsyncClient containerClient(String name, AzureBlobSettings settings,
+				MountProperties properties) {
 			List<AzureBlobConnectionDetails> details = this.connectionDetails.orderedStream().toList();
 			AzureBlobConnectionDetails connection = StorageConnectionDetails.select(details, name).orElse(null);
 			if (connection != null) {
 				AzureBlobSettings fromConnection = new AzureBlobSettings(settings.container(), null,
 						connection.connectionString(), null, null, null, settings.createContainer(),
 						settings.blockSize(), settings.maxConcurrency());
-				return build(name, fromConnection);
+				return build(name, fromConnection, properties);
 			}
 			if (!hasCredentials(settings)) {
 				BlobServiceAsyncClient service = this.serviceClient.getIfUnique();
@@ -108,7 +110,7 @@ class AzureStorageBackendConfiguration {
 									+ "(managed identity, environment, Azure CLI...).");
 				}
 			}
-			return build(name, settings);
+			return build(name, settings, properties);
 		}
 
 		private static boolean hasCredentials(AzureBlobSettings settings) {
@@ -116,9 +118,15 @@ class AzureStorageBackendConfiguration {
 					|| StringUtils.hasText(settings.sasToken());
 		}
 
-		private BlobContainerAsyncClient build(String name, AzureBlobSettings settings) {
-			return AzureBlobClients.containerClient(settings,
-					builder -> this.customizers.orderedStream().forEach(customizer -> customizer.customize(name, builder)));
+		private BlobContainerAsyncClient build(String name, AzureBlobSettings settings, MountProperties properties) {
+			// honoured by whichever azure-core HTTP client is on the classpath (Netty, JDK, OkHttp)
+			HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout(properties.getConnectTimeout())
+				.setResponseTimeout(properties.getReadTimeout())
+				.setReadTimeout(properties.getReadTimeout());
+			return AzureBlobClients.containerClient(settings, builder -> {
+				builder.clientOptions(httpOptions);
+				this.customizers.orderedStream().forEach(customizer -> customizer.customize(name, builder));
+			});
 		}
 
 	}

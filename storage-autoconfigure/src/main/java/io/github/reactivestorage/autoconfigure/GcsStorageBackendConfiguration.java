@@ -93,7 +93,9 @@ class GcsStorageBackendConfiguration {
 			List<GcsConnectionDetails> details = this.connectionDetails.orderedStream().toList();
 			GcsConnectionDetails connection = StorageConnectionDetails.select(details, name).orElse(null);
 			if (connection != null) {
-				return new GcsClientSettings(connection.project(), connection.endpoint().toString(), null).build();
+				return new GcsClientSettings(connection.project(), connection.endpoint().toString(), null,
+						properties.getConnectTimeout(), properties.getReadTimeout())
+					.build();
 			}
 			boolean ownSettings = StringUtils.hasText(properties.getCredentialsLocation())
 					|| StringUtils.hasText(properties.getEndpoint()) || StringUtils.hasText(properties.getProject());
@@ -104,7 +106,8 @@ class GcsStorageBackendConfiguration {
 				}
 			}
 			GcsClientSettings settings = new GcsClientSettings(properties.getProject(), properties.getEndpoint(),
-					credentials(name, properties.getCredentialsLocation()));
+					credentials(name, properties.getCredentialsLocation()), properties.getConnectTimeout(),
+					properties.getReadTimeout());
 			try {
 				return settings.build();
 			}

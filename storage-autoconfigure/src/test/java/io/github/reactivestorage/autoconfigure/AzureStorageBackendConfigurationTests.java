@@ -158,4 +158,28 @@ class AzureStorageBackendConfigurationTests {
 			});
 	}
 
+	@Test
+	void readTimeoutReachesTheHttpClient() throws Exception {
+		try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+				java.net.InetAddress.getLoopbackAddress())) {
+			// accepts connections (the backlog does) and never answers
+			this.runner
+				.withBean(AzureBlobClientBuilderCustomizer.class,
+						() -> (name, builder) -> builder.retryOptions(new com.azure.storage.common.policy.RequestRetryOptions(
+								com.azure.storage.common.policy.RetryPolicyType.FIXED, 1, (Integer) null, null, null,
+								null)))
+				.withPropertyValues("storage.mounts.files.type=azure", "storage.mounts.files.container=docs",
+						"storage.mounts.files.read-timeout=500ms",
+						"storage.mounts.files.connection-string=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+								+ "AccountKey=" + KEY + ";BlobEndpoint=http://127.0.0.1:" + silent.getLocalPort()
+								+ "/devstoreaccount1;")
+				.run(context -> {
+					ReactiveStorage storage = context.getBean("files", ReactiveStorage.class);
+					reactor.test.StepVerifier.create(storage.exists("a.txt"))
+						.expectError(io.github.reactivestorage.StorageConnectionException.class)
+						.verify(java.time.Duration.ofSeconds(15));
+				});
+		}
+	}
+
 }

@@ -56,6 +56,23 @@ class GcsStorageBackendConfigurationTests {
 	}
 
 	@Test
+	void timeoutsReachTheHttpTransport() {
+		this.runner
+			.withPropertyValues("storage.mounts.media.type=gcs", "storage.mounts.media.bucket=photos",
+					"storage.mounts.media.endpoint=http://127.0.0.1:4443", "storage.mounts.media.connect-timeout=3s",
+					"storage.mounts.media.read-timeout=7s")
+			.run(context -> {
+				com.google.cloud.http.HttpTransportOptions transport = (com.google.cloud.http.HttpTransportOptions) context
+					.getBean("media", ReactiveStorage.class)
+					.unwrap(Storage.class)
+					.getOptions()
+					.getTransportOptions();
+				assertThat(transport.getConnectTimeout()).isEqualTo(3000);
+				assertThat(transport.getReadTimeout()).isEqualTo(7000);
+			});
+	}
+
+	@Test
 	void credentialsLocationIsAServiceAccountKeyThatSignsUrls() throws Exception {
 		Path key = writeServiceAccountKey();
 		this.runner

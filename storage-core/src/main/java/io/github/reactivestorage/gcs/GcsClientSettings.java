@@ -2,10 +2,12 @@ package io.github.reactivestorage.gcs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import org.jspecify.annotations.Nullable;
@@ -26,9 +28,16 @@ import org.jspecify.annotations.Nullable;
  * @param endpoint the API's base URL for emulators, e.g. {@code http://localhost:4443}, or
  * {@code null} for Google's
  * @param credentials the credentials, or {@code null} as described above
+ * @param connectTimeout the HTTP connect timeout, or {@code null} for the SDK's (20 s)
+ * @param readTimeout the HTTP read timeout, or {@code null} for the SDK's (20 s)
  */
 public record GcsClientSettings(@Nullable String project, @Nullable String endpoint,
-		@Nullable Credentials credentials) {
+		@Nullable Credentials credentials, @Nullable Duration connectTimeout, @Nullable Duration readTimeout) {
+
+	/** Settings with the SDK's timeouts. */
+	public GcsClientSettings(@Nullable String project, @Nullable String endpoint, @Nullable Credentials credentials) {
+		this(project, endpoint, credentials, null, null);
+	}
 
 	/** The client. */
 	public Storage build() {
@@ -40,6 +49,16 @@ public record GcsClientSettings(@Nullable String project, @Nullable String endpo
 			builder.setHost(this.endpoint);
 		}
 		builder.setCredentials(resolveCredentials());
+		if (this.connectTimeout != null || this.readTimeout != null) {
+			HttpTransportOptions.Builder transport = HttpTransportOptions.newBuilder();
+			if (this.connectTimeout != null) {
+				transport.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()));
+			}
+			if (this.readTimeout != null) {
+				transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, this.readTimeout.toMillis()));
+			}
+			builder.setTransportOptions(transport.build());
+		}
 		return builder.build().getService();
 	}
 
