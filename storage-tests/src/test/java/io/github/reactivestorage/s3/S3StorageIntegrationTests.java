@@ -22,6 +22,7 @@ import reactor.test.StepVerifier;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import io.github.reactivestorage.InvalidMetadataException;
@@ -65,6 +66,36 @@ class S3StorageIntegrationTests {
 	void createStorage() {
 		this.bucket = "it" + counter.incrementAndGet() + "x" + System.nanoTime();
 		this.storage = server.storage("media", this.bucket, SMALL_PARTS, DefaultDataBufferFactory.sharedInstance);
+	}
+
+	@Test
+	void cancelledGetsGiveTheirConnectionsBack() {
+		// two connections, a long read timeout and a short wait for a free connection: a connection
+		// kept by a cancelled download would make the calls after it fail
+		software.amazon.awssdk.services.s3.S3AsyncClient client = server.settings()
+			.clientBuilder()
+			.httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
+				.maxConcurrency(2)
+				.readTimeout(Duration.ofSeconds(60))
+				.connectionAcquisitionTimeout(Duration.ofSeconds(3)))
+			.build();
+		try (S3Storage small = new S3Storage("media", client, null, this.bucket, SMALL_PARTS,
+				DefaultDataBufferFactory.sharedInstance, null)) {
+			this.storage.put("large.bin", new byte[8 * 1024 * 1024]).block(Duration.ofSeconds(60));
+			for (int i = 0; i < 6; i++) {
+				StepVerifier.create(small.get("large.bin").take(1).doOnNext(DataBufferUtils::release))
+					.expectNextCount(1)
+					.expectComplete()
+					.verify(Duration.ofSeconds(20));
+			}
+			StepVerifier.create(small.info("large.bin"))
+				.assertNext(object -> assertThat(object.size()).isEqualTo(8 * 1024 * 1024))
+				.expectComplete()
+				.verify(Duration.ofSeconds(20));
+		}
+		finally {
+			client.close();
+		}
 	}
 
 	@Test
