@@ -171,6 +171,14 @@ final class CacheFeed implements Publisher<DataBuffer> {
 		sink.success(original);
 	}
 
+	/**
+	 * The writer is gone, or never came (its put failed before subscribing): stop handing over. The
+	 * waiting copy is released and the caller's buffer emitted.
+	 */
+	void abandon() {
+		cancel();
+	}
+
 	private void cancel() {
 		DataBuffer copy;
 		DataBuffer original;

@@ -205,7 +205,9 @@ public class CachingStorage extends ForwardingReactiveStorage {
 		Mono<Void> store = this.cache.put(key, feed, options)
 			.flatMap((stored) -> record(key, object, fill))
 			// a failing cache never fails the read: the caller still gets the origin's content
-			.onErrorResume((ex) -> Mono.empty());
+			.onErrorResume((ex) -> Mono.empty())
+			// a put that failed before subscribing its body must not leave the origin stream waiting
+			.doFinally((signal) -> feed.abandon());
 		Flux<DataBuffer> body = origin().get(key).concatMap(feed::offer, 1).doOnComplete(feed::complete);
 		return Flux.merge(1, body, store.then(Mono.<DataBuffer>empty()))
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);

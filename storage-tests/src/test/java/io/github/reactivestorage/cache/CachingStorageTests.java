@@ -25,6 +25,7 @@ import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.conformance.LeakTrackingDataBufferFactory;
 import io.github.reactivestorage.memory.MemoryStorage;
+import io.github.reactivestorage.support.ReadOnlyStorage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -227,6 +228,15 @@ class CachingStorageTests {
 		MemoryStorage tinyCache = new MemoryStorage("tiny", this.bufferFactory, 10);
 		this.storage = new CachingStorage("cached", this.origin, tinyCache, -1, null, this.clock);
 		byte[] content = bytes(200_000, 7);
+		putOrigin("a.bin", content);
+		expectContent("a.bin", content);
+		assertThat(this.storage.cachedCount()).isZero();
+	}
+
+	@Test
+	void aCacheThatRefusesThePutBeforeReadingTheBodyNeverStallsARead() {
+		this.storage = new CachingStorage("cached", this.origin, new ReadOnlyStorage(this.cache), -1, null, this.clock);
+		byte[] content = bytes(300_000, 9);
 		putOrigin("a.bin", content);
 		expectContent("a.bin", content);
 		assertThat(this.storage.cachedCount()).isZero();
