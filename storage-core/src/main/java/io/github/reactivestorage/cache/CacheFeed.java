@@ -95,15 +95,13 @@ final class CacheFeed implements Publisher<DataBuffer> {
 			Subscriber<? super DataBuffer> target = null;
 			DataBuffer copy = null;
 			synchronized (this.lock) {
-				if (this.cancelled || this.terminated || buffer.readableByteCount() == 0) {
-					// nothing to hand over
-				}
-				else if (this.requested > 0 && this.subscriber != null) {
+				boolean handOver = !this.cancelled && !this.terminated && buffer.readableByteCount() > 0;
+				if (handOver && this.requested > 0 && this.subscriber != null) {
 					this.requested--;
 					target = this.subscriber;
 					copy = copy(buffer);
 				}
-				else {
+				else if (handOver) {
 					this.pending = copy(buffer);
 					this.pendingOriginal = buffer;
 					this.pendingSink = sink;
