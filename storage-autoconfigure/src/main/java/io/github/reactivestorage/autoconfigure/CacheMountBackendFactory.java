@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.cache.CachingStorage;
@@ -51,6 +52,11 @@ class CacheMountBackendFactory implements StorageBackendFactory {
 					"Set storage.mounts." + name + ".ttl to a positive duration (e.g. 10m), or remove it.");
 		}
 		long maxSize = (mount.getMaxSize() != null) ? mount.getMaxSize().toBytes() : -1;
+		if (this.beanFactory instanceof ConfigurableBeanFactory configurable) {
+			// closed before the mounts it uses
+			configurable.registerDependentBean(origin, name);
+			configurable.registerDependentBean(cache, name);
+		}
 		return new CachingStorage(name, this.beanFactory.getBean(origin, ReactiveStorage.class),
 				this.beanFactory.getBean(cache, ReactiveStorage.class), maxSize, mount.getTtl());
 	}

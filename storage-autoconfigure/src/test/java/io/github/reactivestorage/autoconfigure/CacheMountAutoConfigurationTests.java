@@ -48,6 +48,8 @@ class CacheMountAutoConfigurationTests {
 				assertThat(fast.origin()).isSameAs(context.getBean("slow"));
 				assertThat(fast.cache()).isSameAs(context.getBean("scratch"));
 				assertThat(context.getBean(StorageMounts.class).names()).containsExactly("fast", "slow", "scratch");
+				assertThat(context.getBeanFactory().getDependentBeans("slow")).contains("fast");
+				assertThat(context.getBeanFactory().getDependentBeans("scratch")).contains("fast");
 				ReactiveStorage slow = context.getBean("slow", ReactiveStorage.class);
 				StepVerifier.create(slow.put("a.txt", "hello".getBytes(StandardCharsets.UTF_8)))
 					.expectNextCount(1)
