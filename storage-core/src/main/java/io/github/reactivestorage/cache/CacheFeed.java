@@ -8,6 +8,7 @@ import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Operators;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -39,6 +40,9 @@ final class CacheFeed implements Publisher<DataBuffer> {
 
 	private boolean terminated;
 
+	/** The subscriber's onSubscribe has returned: it may be signalled. */
+	private boolean ready;
+
 	/** @param bufferFactory the cache's factory, for the copies handed to the writer */
 	CacheFeed(DataBufferFactory bufferFactory) {
 		this.bufferFactory = bufferFactory;
@@ -47,23 +51,16 @@ final class CacheFeed implements Publisher<DataBuffer> {
 	@Override
 	public void subscribe(Subscriber<? super DataBuffer> s) {
 		Objects.requireNonNull(s, "subscriber");
-		boolean completedEarly;
+		boolean taken;
 		synchronized (this.lock) {
-			if (this.subscriber != null) {
-				s.onSubscribe(new Subscription() {
-					@Override
-					public void request(long n) {
-					}
-
-					@Override
-					public void cancel() {
-					}
-				});
-				s.onError(new IllegalStateException("A cache feed allows one subscriber"));
-				return;
+			taken = this.subscriber != null;
+			if (!taken) {
+				this.subscriber = s;
 			}
-			this.subscriber = s;
-			completedEarly = this.terminated;
+		}
+		if (taken) {
+			Operators.error(s, new IllegalStateException("A cache feed allows one subscriber"));
+			return;
 		}
 		s.onSubscribe(new Subscription() {
 
@@ -78,8 +75,13 @@ final class CacheFeed implements Publisher<DataBuffer> {
 			}
 
 		});
+		boolean completedEarly;
+		synchronized (this.lock) {
+			this.ready = true;
+			completedEarly = this.terminated && !this.cancelled;
+		}
 		if (completedEarly) {
-			// an empty origin body can end before the writer subscribes
+			// an empty origin body can end before the writer has subscribed
 			s.onComplete();
 		}
 	}
@@ -130,11 +132,12 @@ final class CacheFeed implements Publisher<DataBuffer> {
 	void complete() {
 		Subscriber<? super DataBuffer> target;
 		synchronized (this.lock) {
-			if (this.cancelled || this.terminated || this.subscriber == null) {
-				this.terminated = true;
+			boolean signal = !this.cancelled && !this.terminated && this.ready;
+			this.terminated = true;
+			if (!signal) {
+				// not subscribed yet (subscribe completes it), or nobody to tell
 				return;
 			}
-			this.terminated = true;
 			target = this.subscriber;
 		}
 		target.onComplete();
