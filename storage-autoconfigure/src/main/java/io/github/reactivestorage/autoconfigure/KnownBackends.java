@@ -24,6 +24,7 @@ final class KnownBackends {
 		add(new Backend("gcs", "com.google.cloud.storage.Storage", "com.google.cloud:google-cloud-storage"));
 		add(new Backend("azure", "com.azure.storage.blob.BlobContainerAsyncClient", "com.azure:azure-storage-blob"));
 		add(new Backend("http", "reactor.netty.http.client.HttpClient", "io.projectreactor.netty:reactor-netty-http"));
+		add(new Backend("cache", null, null));
 	}
 
 	private KnownBackends() {

@@ -48,9 +48,29 @@ public class MountProperties {
 	// memory
 
 	/**
-	 * Memory: the most bytes all objects together may take. Unset means no limit.
+	 * Memory: the most bytes all objects together may take. Cache: the most bytes the cached objects
+	 * may add up to before the least recently used are evicted. Unset means no limit.
 	 */
 	private @Nullable DataSize maxSize;
+
+	// cache
+
+	/**
+	 * Cache: name of the mount reads fall back to and writes go to.
+	 */
+	private @Nullable String origin;
+
+	/**
+	 * Cache: name of the fast mount (memory or filesystem) entries are kept in; dedicate it to this
+	 * cache.
+	 */
+	private @Nullable String cache;
+
+	/**
+	 * Cache: how long an entry is served after it was filled. Unset means until evicted or
+	 * invalidated by a write through this mount.
+	 */
+	private @Nullable Duration ttl;
 
 	// filesystem
 
@@ -191,6 +211,30 @@ public class MountProperties {
 
 	public void setType(@Nullable String type) {
 		this.type = type;
+	}
+
+	public @Nullable String getOrigin() {
+		return this.origin;
+	}
+
+	public void setOrigin(@Nullable String origin) {
+		this.origin = origin;
+	}
+
+	public @Nullable String getCache() {
+		return this.cache;
+	}
+
+	public void setCache(@Nullable String cache) {
+		this.cache = cache;
+	}
+
+	public @Nullable Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(@Nullable Duration ttl) {
+		this.ttl = ttl;
 	}
 
 	public @Nullable String getPrefix() {
@@ -435,7 +479,7 @@ public class MountProperties {
 	@Override
 	public String toString() {
 		return "MountProperties[type=" + this.type + ", prefix=" + this.prefix + ", readOnly=" + this.readOnly
-				+ ", path=" + this.path + ", baseUrl=" + this.baseUrl + ", bucket=" + this.bucket + ", region="
+				+ ", origin=" + this.origin + ", cache=" + this.cache + ", ttl=" + this.ttl + ", path=" + this.path + ", baseUrl=" + this.baseUrl + ", bucket=" + this.bucket + ", region="
 				+ this.region + ", endpoint=" + this.endpoint + ", pathStyle=" + this.pathStyle + ", accessKeyId="
 				+ this.accessKeyId + ", secretAccessKey=" + mask(this.secretAccessKey) + ", sessionToken="
 				+ mask(this.sessionToken) + ", profile=" + this.profile + ", anonymous=" + this.anonymous

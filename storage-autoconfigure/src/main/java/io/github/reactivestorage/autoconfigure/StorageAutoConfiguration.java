@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,13 +34,15 @@ import io.github.reactivestorage.resilience.ResilienceSettings;
 import io.github.reactivestorage.resilience.ResilientStorage;
 import io.github.reactivestorage.support.PrefixedStorage;
 import io.github.reactivestorage.support.ReadOnlyStorage;
+import io.github.reactivestorage.transfer.StorageTransfer;
 
 /**
  * Auto-configuration of the storage mounts: one {@link ReactiveStorage} bean per
  * {@code storage.mounts.<name>}, named after the mount, the default one {@code @Primary}, and a
  * {@link StorageMounts} bean. Backends come from {@link StorageBackendFactory} beans (memory and
  * filesystem always; cloud backends when their SDK is on the classpath); {@link MountDecorator} beans
- * wrap them.
+ * wrap them. A {@code type: cache} mount is a {@link io.github.reactivestorage.cache.CachingStorage}
+ * over two other mounts. A {@link StorageTransfer} bean copies and moves between the mounts.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @EnableConfigurationProperties(StorageProperties.class)
@@ -112,6 +115,17 @@ public class StorageAutoConfiguration {
 			}
 
 		};
+	}
+
+	@Bean
+	StorageBackendFactory cacheStorageBackendFactory(StorageProperties properties, BeanFactory beanFactory) {
+		return new CacheMountBackendFactory(properties, beanFactory);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StorageTransfer storageTransfer(StorageMounts storageMounts) {
+		return new StorageTransfer(storageMounts);
 	}
 
 	@Bean

@@ -27,7 +27,9 @@ class StorageAotTests {
 	void mountsAreProcessedAheadOfTime() {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		TestPropertyValues.of("storage.mounts.uploads.type=memory", "storage.mounts.files.type=filesystem",
-				"storage.mounts.files.path=target/aot-files", "storage.default-mount=uploads").applyTo(context);
+				"storage.mounts.files.path=target/aot-files", "storage.mounts.cached.type=cache",
+				"storage.mounts.cached.origin=files", "storage.mounts.cached.cache=uploads",
+				"storage.default-mount=uploads").applyTo(context);
 		context.register(StorageAutoConfiguration.class);
 		InMemoryGeneratedFiles files = new InMemoryGeneratedFiles();
 		DefaultGenerationContext generation = new DefaultGenerationContext(
@@ -45,7 +47,11 @@ class StorageAotTests {
 				throw new IllegalStateException(ex);
 			}
 		}
-		assertThat(code.toString()).contains("\"uploads\"").contains("\"files\"").contains("storageMountFactory");
+		assertThat(code.toString()).contains("\"uploads\"")
+			.contains("\"files\"")
+			.contains("\"cached\"")
+			.contains("storageMountFactory")
+			.contains("storageTransfer");
 	}
 
 	@Test

@@ -12,11 +12,11 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * An in-process S3Proxy on a random loopback port (transient filesystem blob store, real SigV4
  * checks), shared by a test class.
  */
-final class S3ProxyServer {
+public final class S3ProxyServer {
 
 	private final S3ProxyJunitCore core;
 
-	S3ProxyServer() {
+	public S3ProxyServer() {
 		this.core = new S3ProxyJunitCore.Builder().withBlobStoreProvider("transient-nio2")
 			.withCredentials("access", "secret-key-for-tests")
 			.ignoreUnknownHeaders()
@@ -27,33 +27,33 @@ final class S3ProxyServer {
 
 	private software.amazon.awssdk.services.s3.presigner.S3Presigner presigner;
 
-	void start() throws Exception {
+	public void start() throws Exception {
 		this.core.beforeEach();
 		this.client = settings().clientBuilder().build();
 		this.presigner = settings().presigner();
 	}
 
-	void stop() {
+	public void stop() {
 		this.client.close();
 		this.presigner.close();
 		this.core.afterEach();
 	}
 
-	S3AsyncClient client() {
+	public S3AsyncClient client() {
 		return this.client;
 	}
 
-	URI uri() {
+	public URI uri() {
 		return this.core.getUri();
 	}
 
-	S3ClientSettings settings() {
+	public S3ClientSettings settings() {
 		return new S3ClientSettings("us-east-1", uri(), true, this.core.getAccessKey(), this.core.getSecretKey(), null,
 				null, false, Duration.ofSeconds(5), Duration.ofSeconds(5));
 	}
 
 	/** A storage on a new bucket, sharing the server's client (not closed with the storage). */
-	S3Storage storage(String name, String bucket, S3StorageOptions options, DataBufferFactory bufferFactory) {
+	public S3Storage storage(String name, String bucket, S3StorageOptions options, DataBufferFactory bufferFactory) {
 		this.client.createBucket(request -> request.bucket(bucket)).join();
 		return new S3Storage(name, this.client, this.presigner, bucket, options, bufferFactory, null);
 	}
