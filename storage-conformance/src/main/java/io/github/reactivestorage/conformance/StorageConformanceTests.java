@@ -20,12 +20,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.InvalidKeyException;
@@ -147,6 +150,39 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 			await(storage.put("small-buffers.csv", Flux.defer(() -> body), PutOptions.defaults()));
 			String expected = IntStream.range(0, 1000).mapToObj(i -> String.format("%04d,", i)).collect(Collectors.joining());
 			assertThat(text(get("small-buffers.csv"))).isEqualTo(expected);
+		}
+
+		/**
+		 * Spring WebFlux subscribes to an annotated controller's {@code Mono} with a
+		 * {@code doOnDiscard(DataBuffer.class, release)} hook in the context, which reaches the put.
+		 * The body here is made of slices sharing their parent's reference count, as a server's
+		 * request chunks are: a buffer released by the put and then discarded by an operator would
+		 * take one count too many from the parent.
+		 */
+		@Test
+		void bodyBuffersAreReleasedOnceUnderADownstreamDiscardHook() {
+			assumeCapability(StorageCapability.WRITE);
+			int chunk = 8 * 1024;
+			int chunks = 16;
+			byte[] content = new byte[chunk * chunks];
+			new Random(11).nextBytes(content);
+			ByteBuf parent = Unpooled.wrappedBuffer(content);
+			NettyDataBufferFactory slices = new NettyDataBufferFactory(parent.alloc());
+			Flux<DataBuffer> body = Flux.range(0, chunks)
+				.map(i -> slices.wrap(parent.retainedSlice(i * chunk, chunk)));
+			try {
+				StoredObject stored = await(storage
+					.put("slices.bin", body, PutOptions.builder().contentLength(content.length).build())
+					.doOnDiscard(DataBuffer.class, DataBufferUtils::release));
+				assertThat(stored.size()).isEqualTo(content.length);
+				assertThat(parent.refCnt()).as("each slice released exactly once").isEqualTo(1);
+				assertThat(get("slices.bin")).isEqualTo(content);
+			}
+			finally {
+				if (parent.refCnt() > 0) {
+					parent.release(parent.refCnt());
+				}
+			}
 		}
 
 		@Test

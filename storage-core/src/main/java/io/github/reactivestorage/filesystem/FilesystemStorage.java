@@ -202,8 +202,11 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 				}
 			}
 		});
+		// Each written buffer is released here and must not travel on as a DataBuffer: then() discards
+		// what it ignores, and a discard hook in the subscriber's context (Spring WebFlux adds one when
+		// it encodes a controller's Mono) would release it a second time.
 		return Mono.using(() -> AsynchronousFileChannel.open(staging, StandardOpenOption.WRITE),
-				channel -> DataBufferUtils.write(counted, channel).doOnNext(DataBufferUtils::release).then(),
+				channel -> DataBufferUtils.write(counted, channel).map(DataBufferUtils::release).then(),
 				FilesystemStorage::closeQuietly)
 			.subscribeOn(this.scheduler)
 			.then(Mono.fromSupplier(() -> new Written(size[0], HexFormat.of().formatHex(digest.digest()))));

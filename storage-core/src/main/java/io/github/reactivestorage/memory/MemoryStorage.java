@@ -99,18 +99,24 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			if (options.createOnly() && this.objects.containsKey(key)) {
 				return Mono.error(new ObjectAlreadyExistsException("An object already exists", key, null));
 			}
-			return Flux.from(body).collect(ByteArrayOutputStream::new, (out, buffer) -> {
+			// The buffer is copied and released in map: collect() discards the element whose
+			// accumulator throws, and a discard hook in the subscriber's context would release it again.
+			long[] size = new long[1];
+			return Flux.from(body).map(buffer -> {
 				try {
 					int count = buffer.readableByteCount();
-					checkQuota(key, out.size() + (long) count);
+					checkQuota(key, size[0] + count);
 					byte[] chunk = new byte[count];
 					buffer.read(chunk);
-					out.write(chunk, 0, count);
+					size[0] += count;
+					return chunk;
 				}
 				finally {
 					DataBufferUtils.release(buffer);
 				}
-			}).map(out -> store(key, out.toByteArray(), options));
+			})
+				.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
+				.map(out -> store(key, out.toByteArray(), options));
 		});
 	}
 

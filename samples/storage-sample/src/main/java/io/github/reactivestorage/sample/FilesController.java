@@ -3,7 +3,6 @@ package io.github.reactivestorage.sample;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PutOptions;
@@ -17,13 +16,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.core.ResolvableType;
-import org.springframework.core.codec.DataBufferDecoder;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.DecoderHttpMessageReader;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -43,11 +39,6 @@ import org.springframework.web.server.ServerWebExchange;
  */
 @RestController
 public class FilesController {
-
-	private static final ResolvableType DATA_BUFFER = ResolvableType.forClass(DataBuffer.class);
-
-	private static final DecoderHttpMessageReader<DataBuffer> BODY_READER = new DecoderHttpMessageReader<>(
-			new DataBufferDecoder());
 
 	private final ReactiveStorage files;
 
@@ -73,8 +64,7 @@ public class FilesController {
 			.contentType((contentType != null) ? contentType.toString() : null)
 			.contentLength(request.getHeaders().getContentLength())
 			.build();
-		Flux<DataBuffer> body = BODY_READER.read(DATA_BUFFER, request, Map.of());
-		return this.files.put(trim(key), body, options);
+		return this.files.put(trim(key), request.getBody(), options);
 	}
 
 	/**

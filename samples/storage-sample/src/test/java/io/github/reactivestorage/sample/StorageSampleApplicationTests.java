@@ -1,8 +1,10 @@
 package io.github.reactivestorage.sample;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 import io.github.reactivestorage.ReactiveStorage;
 
@@ -71,6 +73,41 @@ class StorageSampleApplicationTests {
 			.contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
 			.expectBody(String.class)
 			.isEqualTo("hello, storage");
+	}
+
+	/**
+	 * The annotated controller streams {@code request.getBody()} into the filesystem mount. WebFlux
+	 * subscribes to the returned {@code Mono} with a discard hook that releases data buffers; the
+	 * mount must not let it release a request chunk a second time (that failed with
+	 * {@code IllegalReferenceCountException} and a 500).
+	 */
+	@Test
+	void uploadThroughTheControllerStreamsTheBodyIntoTheFilesMount() throws Exception {
+		byte[] content = new byte[2 * 1024 * 1024 + 5];
+		new Random(3).nextBytes(content);
+		this.client.put()
+			.uri("/files/controller/blob.bin")
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.bodyValue(content)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.size")
+			.isEqualTo(content.length);
+		assertThat(Files.readAllBytes(data.resolve("controller/blob.bin"))).isEqualTo(content);
+		byte[] downloaded = this.client.mutate()
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
+			.build()
+			.get()
+			.uri("/files/controller/blob.bin")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(byte[].class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(downloaded).isEqualTo(content);
 	}
 
 	@Test

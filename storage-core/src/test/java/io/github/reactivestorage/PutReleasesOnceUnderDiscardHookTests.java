@@ -1,0 +1,80 @@
+package io.github.reactivestorage;
+
+import java.nio.file.Path;
+import java.util.Random;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+
+import io.github.reactivestorage.filesystem.FilesystemStorage;
+import io.github.reactivestorage.memory.MemoryStorage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A put releases each body buffer exactly once, even when the subscriber's context carries a
+ * {@code doOnDiscard(DataBuffer.class, release)} hook, as Spring WebFlux adds when it encodes the
+ * {@code Mono} an annotated controller returns. The body is made of slices sharing their parent's
+ * reference count, as Reactor Netty's request chunks do: one release too many takes a count from
+ * the parent (and, on a server, frees sibling chunks still queued), which DataBufferUtils.release
+ * on a single buffer would hide.
+ */
+class PutReleasesOnceUnderDiscardHookTests {
+
+	private static final int CHUNK = 8 * 1024;
+
+	private static final int CHUNKS = 16;
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void filesystemPut() {
+		assertReleasedOnce(new FilesystemStorage("files", this.directory), true);
+	}
+
+	@Test
+	void memoryPut() {
+		assertReleasedOnce(new MemoryStorage("scratch"), true);
+	}
+
+	@Test
+	void memoryPutOverQuota() {
+		assertReleasedOnce(new MemoryStorage("scratch", DefaultDataBufferFactory.sharedInstance, 3 * CHUNK), false);
+	}
+
+	private void assertReleasedOnce(ReactiveStorage storage, boolean succeeds) {
+		byte[] content = new byte[CHUNK * CHUNKS];
+		new Random(7).nextBytes(content);
+		ByteBuf parent = Unpooled.wrappedBuffer(content);
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(parent.alloc());
+		// slices made on demand, as a server's chunks arrive: each is the put's to release
+		Flux<DataBuffer> body = Flux.range(0, CHUNKS).map(i -> factory.wrap(parent.retainedSlice(i * CHUNK, CHUNK)));
+		StepVerifier.Step<StoredObject> step = StepVerifier.create(storage
+			.put("blob.bin", body, PutOptions.builder().contentLength(content.length).build())
+			.doOnDiscard(DataBuffer.class, DataBufferUtils::release));
+		if (succeeds) {
+			step.assertNext(stored -> assertThat(stored.size()).isEqualTo(content.length)).verifyComplete();
+		}
+		else {
+			step.verifyError(StorageQuotaExceededException.class);
+		}
+		assertThat(parent.refCnt()).as("the parent's own reference, left after each slice was released once")
+			.isEqualTo(1);
+		if (succeeds) {
+			StepVerifier.create(storage.getBytes("blob.bin")).assertNext(bytes -> assertThat(bytes).isEqualTo(content))
+				.verifyComplete();
+		}
+		parent.release();
+	}
+
+}
