@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
+import reactor.core.scheduler.Schedulers;
 
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.conformance.KnownLimitation;
@@ -22,8 +23,11 @@ class GcsStorageConformanceTests extends StorageConformanceTests {
 
 	@Override
 	protected ReactiveStorage createStorage(StorageTestContext context) {
+		// the fake keeps its objects in plain HashMaps, so its calls are made one at a time (a single
+		// thread); concurrency against a real server is the fake-gcs-server test's business
 		return new GcsStorage(context.mountName(), this.recorder.wrap(GcsTestSupport.fakeWithSigningKey()), "bucket",
-				context.bufferFactory(), GcsStorageOptions.defaults().withListStartOffset(false));
+				context.bufferFactory(), Schedulers.newSingle("gcs-" + context.mountName()), true,
+				GcsStorageOptions.defaults().withListStartOffset(false));
 	}
 
 	/** Every SDK call of every case ran on the mount's own scheduler, whatever thread subscribed. */
