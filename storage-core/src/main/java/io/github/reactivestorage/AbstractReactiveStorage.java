@@ -1,5 +1,6 @@
 package io.github.reactivestorage;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
@@ -11,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 
@@ -79,6 +81,12 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	@Override
 	public final Flux<DataBuffer> get(String key, ByteRange range) {
 		return Flux.defer(() -> doGet(StorageKeys.normalize(key), range))
+			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Mono<byte[]> getBytes(String key) {
+		return Mono.defer(() -> doGetBytes(StorageKeys.normalize(key)))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
@@ -180,6 +188,23 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	 * (use {@link ByteRange#resolve(long)}).
 	 */
 	protected abstract Flux<DataBuffer> doGet(String key, @Nullable ByteRange range);
+
+	/**
+	 * The whole content as one array the caller may keep and change. Defaults to collecting
+	 * {@link #doGet}; a backend that holds the bytes already can answer without the buffers.
+	 */
+	protected Mono<byte[]> doGetBytes(String key) {
+		return doGet(key, null).collect(ByteArrayOutputStream::new, (out, buffer) -> {
+			try {
+				byte[] chunk = new byte[buffer.readableByteCount()];
+				buffer.read(chunk);
+				out.write(chunk, 0, chunk.length);
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		}).map(ByteArrayOutputStream::toByteArray);
+	}
 
 	/** The object's information, or {@link ObjectNotFoundException}. */
 	protected abstract Mono<StoredObject> doInfo(String key);

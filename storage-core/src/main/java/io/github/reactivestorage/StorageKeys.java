@@ -92,6 +92,20 @@ public final class StorageKeys {
 	 * Compare two strings by their UTF-8 bytes (code point order).
 	 */
 	public static int compare(String a, String b) {
+		int length = Math.min(a.length(), b.length());
+		for (int k = 0; k < length; k++) {
+			char ca = a.charAt(k);
+			char cb = b.charAt(k);
+			if (ca != cb) {
+				// UTF-16 unit order is code point order unless a surrogate is involved
+				return (Character.isSurrogate(ca) || Character.isSurrogate(cb)) ? compareCodePoints(a, b)
+						: ca - cb;
+			}
+		}
+		return a.length() - b.length();
+	}
+
+	private static int compareCodePoints(String a, String b) {
 		int i = 0;
 		int j = 0;
 		while (i < a.length() && j < b.length()) {

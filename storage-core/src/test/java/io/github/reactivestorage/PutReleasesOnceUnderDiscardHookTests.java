@@ -52,6 +52,54 @@ class PutReleasesOnceUnderDiscardHookTests {
 		assertReleasedOnce(new MemoryStorage("scratch", DefaultDataBufferFactory.sharedInstance, 3 * CHUNK), false);
 	}
 
+	@Test
+	void filesystemPutWhoseBodyFailsReleasesQueuedBuffersOnce() {
+		ByteBuf parent = Unpooled.wrappedBuffer(new byte[CHUNK * CHUNKS]);
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(parent.alloc());
+		Flux<DataBuffer> body = Flux.concat(
+				Flux.range(0, CHUNKS).map(i -> factory.wrap(parent.retainedSlice(i * CHUNK, CHUNK))),
+				Flux.error(new IllegalStateException("client went away")));
+		StepVerifier
+			.create(new FilesystemStorage("files", this.directory).put("failed.bin", body, PutOptions.defaults())
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release))
+			.verifyError(IllegalStateException.class);
+		awaitRefCnt(parent, 1);
+		parent.release();
+	}
+
+	@Test
+	void cancelledFilesystemPutReleasesQueuedBuffersOnce() {
+		ByteBuf parent = Unpooled.wrappedBuffer(new byte[CHUNK * CHUNKS]);
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(parent.alloc());
+		Flux<DataBuffer> body = Flux.concat(
+				Flux.range(0, CHUNKS).map(i -> factory.wrap(parent.retainedSlice(i * CHUNK, CHUNK))), Flux.never());
+		StepVerifier
+			.create(new FilesystemStorage("files", this.directory).put("cancelled.bin", body, PutOptions.defaults())
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release))
+			.thenAwait(java.time.Duration.ofMillis(300))
+			.thenCancel()
+			.verify(java.time.Duration.ofSeconds(10));
+		awaitRefCnt(parent, 1);
+		parent.release();
+	}
+
+	/** Waits for asynchronous releases to finish; fails if the count goes below or never reaches it. */
+	private static void awaitRefCnt(ByteBuf parent, int expected) {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (parent.refCnt() > expected && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		assertThat(parent.refCnt()).as("the parent's own reference, left after each slice was released once")
+			.isEqualTo(expected);
+	}
+
 	private void assertReleasedOnce(ReactiveStorage storage, boolean succeeds) {
 		byte[] content = new byte[CHUNK * CHUNKS];
 		new Random(7).nextBytes(content);

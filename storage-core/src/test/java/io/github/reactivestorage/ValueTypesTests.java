@@ -1,6 +1,9 @@
 package io.github.reactivestorage;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,20 @@ class ValueTypesTests {
 		assertThatExceptionOfType(InvalidMetadataException.class)
 			.isThrownBy(() -> StorageMetadata.validate(Map.of("k", "v".repeat(2048))));
 		StorageMetadata.validate(Map.of("k", "v".repeat(2047)));
+	}
+
+	@Test
+	void keyOrderIsUtf8ByteOrder() {
+		List<String> keys = List.of("", "a", "a/", "a/b", "a0", "ab", "b", "\u007F", "\u00E9", "\uFFFD", "\uFF61",
+				"\uD83D\uDE00", "\uD83D\uDE01", "\uD83D\uDE00a", "a\uD83D\uDE00", "a\uFFFD", "x\uD800\uDC00y",
+				"x\uDBFF\uDFFFy", "x\uE000y");
+		for (String a : keys) {
+			for (String b : keys) {
+				int expected = Integer.signum(Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
+						b.getBytes(StandardCharsets.UTF_8)));
+				assertThat(Integer.signum(StorageKeys.compare(a, b))).as("%s vs %s", a, b).isEqualTo(expected);
+			}
+		}
 	}
 
 	@Test

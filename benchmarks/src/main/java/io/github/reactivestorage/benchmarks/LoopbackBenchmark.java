@@ -72,24 +72,41 @@ public final class LoopbackBenchmark {
 				if (rows.contains("download")) {
 					createFile(data.resolve("files/big.bin"), sizeMib);
 					createFile(data.resolve("baseline/big.bin"), sizeMib);
-					Series ours = repeat(repeats, () -> download(client, "/storage/files/big.bin"));
-					Series baseline = repeat(repeats, () -> download(client, "/baseline/big.bin"));
-					Series raw = repeat(repeats, () -> rawLoopback(sizeMib));
+					List<Series> series = interleave(repeats, () -> download(client, "/storage/files/big.bin"),
+							() -> download(client, "/baseline/big.bin"), () -> rawLoopback(sizeMib));
+					Series ours = series.get(0);
+					Series baseline = series.get(1);
+					Series raw = series.get(2);
 					report.add(row("1", "download " + sizeMib + " MiB, MiB/s", ours, baseline));
 					report.add(row("1", "download vs raw loopback socket, MiB/s", ours, raw));
 				}
 				if (rows.contains("upload")) {
-					Series ours = repeat(repeats, () -> upload(client, "/storage/files/up.bin", sizeMib, false));
-					Series multipart = repeat(repeats, () -> upload(client, "/storage/files?prefix=mp", sizeMib, true));
-					Series baseline = repeat(repeats, () -> upload(client, "/baseline/up.bin", sizeMib, false));
+					List<Series> series = interleave(repeats,
+							() -> upload(client, "/storage/files/up.bin", sizeMib, false),
+							() -> upload(client, "/storage/files?prefix=mp", sizeMib, true),
+							() -> upload(client, "/baseline/up.bin", sizeMib, false),
+							() -> upload(client, "/baseline-prefetch/up.bin", sizeMib, false));
+					Series ours = series.get(0);
+					Series multipart = series.get(1);
+					Series baseline = series.get(2);
+					Series prefetch = series.get(3);
 					report.add(row("2", "upload " + sizeMib + " MiB raw PUT, MiB/s", ours, baseline));
 					report.add(row("2", "upload " + sizeMib + " MiB multipart POST, MiB/s", multipart, baseline));
+					report.add(row("2", "raw PUT vs hand-written with limitRate(256), MiB/s", ours, prefetch));
+					report.add(row("2", "multipart POST vs hand-written with limitRate(256), MiB/s", multipart,
+							prefetch));
 				}
 				if (rows.contains("concurrency")) {
 					createFile(data.resolve("files/one.bin"), 1);
 					createFile(data.resolve("baseline/one.bin"), 1);
+					// an unrecorded burst of each first, so that neither side warms the server for the
+					// other; then two rounds in opposite order, latencies pooled per side
+					concurrent(server.port, "/storage/files/one.bin", concurrency);
+					concurrent(server.port, "/baseline/one.bin", concurrency);
 					Latencies ours = concurrent(server.port, "/storage/files/one.bin", concurrency);
 					Latencies baseline = concurrent(server.port, "/baseline/one.bin", concurrency);
+					baseline = baseline.plus(concurrent(server.port, "/baseline/one.bin", concurrency));
+					ours = ours.plus(concurrent(server.port, "/storage/files/one.bin", concurrency));
 					report.add("| 6 | " + concurrency + " concurrent 1 MiB downloads: errors | " + ours.errors + " | "
 							+ baseline.errors + " | |");
 					report.add(String.format(Locale.ROOT, "| 6 | p50 latency, ms | %.1f | %.1f | %.2f× |", ours.p(50),
@@ -232,13 +249,23 @@ public final class LoopbackBenchmark {
 
 	// ---- helpers ----
 
-	private static Series repeat(int repeats, Supplier<Double> measurement) {
-		measurement.get(); // warm-up run, not counted
-		List<Double> values = new ArrayList<>();
-		for (int i = 0; i < repeats; i++) {
-			values.add(measurement.get());
+	/**
+	 * One unrecorded warm-up run of each measurement, then {@code repeats} rounds that run each once in
+	 * turn, so that load from other work on a shared machine falls on all of them alike.
+	 */
+	@SafeVarargs
+	private static List<Series> interleave(int repeats, Supplier<Double>... measurements) {
+		List<List<Double>> values = new ArrayList<>();
+		for (Supplier<Double> measurement : measurements) {
+			measurement.get();
+			values.add(new ArrayList<>());
 		}
-		return new Series(values);
+		for (int i = 0; i < repeats; i++) {
+			for (int m = 0; m < measurements.length; m++) {
+				values.get(m).add(measurements[m].get());
+			}
+		}
+		return values.stream().map(Series::new).toList();
 	}
 
 	private static String row(String row, String what, Series ours, Series baseline) {
@@ -291,6 +318,12 @@ public final class LoopbackBenchmark {
 
 	record Latencies(List<Double> millis, int errors) {
 
+		Latencies plus(Latencies other) {
+			List<Double> all = new ArrayList<>(this.millis);
+			all.addAll(other.millis);
+			return new Latencies(all, this.errors + other.errors);
+		}
+
 		double p(int percentile) {
 			List<Double> sorted = new ArrayList<>(this.millis);
 			Collections.sort(sorted);
@@ -322,12 +355,18 @@ public final class LoopbackBenchmark {
 			}
 			Files.createDirectories(data);
 			String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-			List<String> command = List.of(java, heap, "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
+			List<String> command = new ArrayList<>(List.of(java, heap, "-XX:+UseG1GC"));
+			// e.g. -Dbench.server-jvm-args=-XX:StartFlightRecording=filename=server.jfr to profile the server
+			String extra = System.getProperty("bench.server-jvm-args", "").trim();
+			if (!extra.isEmpty()) {
+				command.addAll(List.of(extra.split("\\s+")));
+			}
+			command.addAll(List.of("-cp", System.getProperty("java.class.path"),
 					"-Dbench.baseline-dir=" + data.resolve("baseline"), BenchmarkServer.class.getName(),
 					"--server.port=" + port, "--storage.mounts.files.type=filesystem",
 					"--storage.mounts.files.path=" + data.resolve("files"), "--storage.web.enabled=true",
 					"--storage.web.mounts=files", "--storage.web.max-upload-size=64GB",
-					"--logging.level.root=WARN");
+					"--logging.level.root=WARN"));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(data.resolve("server-" + port + ".log").toFile())
 				.start();

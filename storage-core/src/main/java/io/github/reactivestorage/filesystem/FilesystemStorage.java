@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -17,8 +18,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -35,6 +40,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -94,6 +100,14 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 
 	private static final String LONG_SIDECAR_SUFFIX = ".long-properties";
 
+	/** How many body buffers a put requests ahead of the file writes. */
+	private static final int PREFETCH = 256;
+
+	private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE = PosixFilePermissions
+		.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
@@ -104,6 +118,11 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	private final @Nullable String baseUrl;
 
 	private final Scheduler scheduler;
+
+	private final boolean posix;
+
+	/** The root's real path once it exists; a root cannot move while the mount is open. */
+	private volatile @Nullable Path realRoot;
 
 	/** Serialises the sidecar and content moves of writers to one key within this instance. */
 	private final ReentrantLock[] commitLocks = new ReentrantLock[64];
@@ -127,6 +146,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		this.baseUrl = (baseUrl == null || baseUrl.isBlank()) ? null
 				: (baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
 		this.scheduler = scheduler;
+		this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
 		for (int i = 0; i < this.commitLocks.length; i++) {
 			this.commitLocks[i] = new ReentrantLock();
 		}
@@ -146,12 +166,31 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
-		return blocking(() -> prepareWrite(key)).flatMap(target -> Mono.usingWhen(blocking(this::createStagingFile),
-				staging -> write(body, staging).flatMap(written -> blocking(() -> {
+		return Mono.usingWhen(blocking(() -> stage(key)),
+				staging -> write(body, staging.channel).flatMap(written -> blocking(() -> {
+					closeQuietly(staging.channel);
 					checkLength(key, options, written.size);
-					return commit(key, target, staging, written, options);
-				})), this::deleteQuietly, (staging, error) -> deleteQuietly(staging), this::deleteQuietly))
+					return commit(key, staging, written, options);
+				})), this::discard, (staging, error) -> discard(staging), this::discard)
 			.onErrorMap(IOException.class, ex -> translate(ex, key));
+	}
+
+	/** Checks the target and opens a new staging file for writing, in one trip to the scheduler. */
+	private Staging stage(String key) throws IOException {
+		Path target = prepareWrite(key);
+		Path directory = this.root.resolve(RESERVED_DIRECTORY).resolve("tmp");
+		Files.createDirectories(directory);
+		Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+		while (true) {
+			Path staging = directory.resolve("put-" + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+			try {
+				return new Staging(target, staging,
+						AsynchronousFileChannel.open(staging, options, null, privateFile()));
+			}
+			catch (FileAlreadyExistsException ex) {
+				// another staging file has this name: draw again
+			}
+		}
 	}
 
 	private Path prepareWrite(String key) throws IOException {
@@ -190,10 +229,21 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		return Files.createTempFile(directory, "put-", ".tmp");
 	}
 
-	private Mono<Written> write(Publisher<DataBuffer> body, Path staging) {
+	/**
+	 * Writes the body to the open staging channel. The body is requested ahead ({@link #PREFETCH}
+	 * buffers) so that the network keeps reading while a write is in flight; requests are not moved
+	 * to another thread, as the channel was opened on the scheduler already.
+	 */
+	private static void releaseDiscarded(Object discarded) {
+		if (discarded instanceof DataBuffer buffer) {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	private Mono<Written> write(Publisher<DataBuffer> body, AsynchronousFileChannel channel) {
 		MessageDigest digest = md5();
 		long[] size = new long[1];
-		Flux<DataBuffer> counted = Flux.from(body).doOnNext(buffer -> {
+		Flux<DataBuffer> counted = Flux.from(body).limitRate(PREFETCH).doOnNext(buffer -> {
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
 				while (iterator.hasNext()) {
 					ByteBuffer byteBuffer = iterator.next();
@@ -201,27 +251,31 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 					digest.update(byteBuffer);
 				}
 			}
-		});
-		// Each written buffer is released here and must not travel on as a DataBuffer: then() discards
-		// what it ignores, and a discard hook in the subscriber's context (Spring WebFlux adds one when
-		// it encodes a controller's Mono) would release it a second time.
-		return Mono.using(() -> AsynchronousFileChannel.open(staging, StandardOpenOption.WRITE),
-				channel -> DataBufferUtils.write(counted, channel).map(DataBufferUtils::release).then(),
-				FilesystemStorage::closeQuietly)
-			.subscribeOn(this.scheduler)
+		})
+			// Buffers waiting in the prefetch queue when the write is cancelled or fails are released
+			// by this hook, which replaces (rather than joins) any hook downstream: a joined hook would
+			// release them twice.
+			.contextWrite(context -> Operators.enableOnDiscard(context, FilesystemStorage::releaseDiscarded));
+		// Each written buffer is released here and travels on only as its release result: then()
+		// discards what it ignores, and a discard hook in the subscriber's context (Spring WebFlux adds
+		// one when it encodes a controller's Mono) would release a DataBuffer a second time.
+		return DataBufferUtils.write(counted, channel)
+			.map(DataBufferUtils::release)
 			.then(Mono.fromSupplier(() -> new Written(size[0], HexFormat.of().formatHex(digest.digest()))));
 	}
 
-	private StoredObject commit(String key, Path target, Path staging, Written written, PutOptions options)
+	private StoredObject commit(String key, Staging staged, Written written, PutOptions options)
 			throws IOException {
+		Path target = staged.target;
+		Path staging = staged.path;
 		Sidecar sidecar = new Sidecar(options.contentType(), written.etag, options.metadata());
 		Path sidecarPath = sidecarPath(key);
 		Files.createDirectories(sidecarPath.getParent());
-		Path stagedSidecar = Files.createTempFile(staging.getParent(), "meta-", ".tmp");
+		Path stagedSidecar = writeStagedSidecar(staging.getParent(), sidecar);
+		boolean sidecarMoved = false;
 		ReentrantLock lock = lockFor(key);
 		lock.lock();
 		try {
-			sidecar.write(stagedSidecar);
 			if (options.createOnly()) {
 				try {
 					Files.createLink(target, staging);
@@ -231,18 +285,52 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 				}
 				Files.move(stagedSidecar, sidecarPath, StandardCopyOption.ATOMIC_MOVE,
 						StandardCopyOption.REPLACE_EXISTING);
+				sidecarMoved = true;
+				Files.deleteIfExists(staging);
 			}
 			else {
 				Files.move(stagedSidecar, sidecarPath, StandardCopyOption.ATOMIC_MOVE,
 						StandardCopyOption.REPLACE_EXISTING);
+				sidecarMoved = true;
 				Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}
+			staged.committed = true;
 			return toStoredObject(key, Files.readAttributes(target, BasicFileAttributes.class), sidecar);
 		}
 		finally {
 			lock.unlock();
-			Files.deleteIfExists(stagedSidecar);
+			if (!sidecarMoved) {
+				Files.deleteIfExists(stagedSidecar);
+			}
 		}
+	}
+
+	/** The sidecar written to a new file beside the staging files, with one open. */
+	private Path writeStagedSidecar(Path directory, Sidecar sidecar) throws IOException {
+		byte[] content = sidecar.toBytes();
+		while (true) {
+			Path file = directory.resolve("meta-" + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+			try (SeekableByteChannel channel = Files.newByteChannel(file,
+					EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), privateFile())) {
+				ByteBuffer buffer = ByteBuffer.wrap(content);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				return file;
+			}
+			catch (FileAlreadyExistsException ex) {
+				// another staged sidecar has this name: draw again
+			}
+			catch (IOException ex) {
+				Files.deleteIfExists(file);
+				throw ex;
+			}
+		}
+	}
+
+	/** Permissions as {@code Files.createTempFile} gives them (owner only), where the file system has them. */
+	private FileAttribute<?>[] privateFile() {
+		return this.posix ? new FileAttribute<?>[] { PRIVATE_FILE } : new FileAttribute<?>[0];
 	}
 
 	private static void checkLength(String key, PutOptions options, long size) {
@@ -276,6 +364,13 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 			return DataBufferUtils.takeUntilByteCount(content, span[1]).onErrorMap(IOException.class,
 					ex -> translate(ex, key));
 		});
+	}
+
+	/** One read on the scheduler instead of a chain of buffers: for small objects, as the contract says. */
+	@Override
+	protected Mono<byte[]> doGetBytes(String key) {
+		return blocking(() -> Files.readAllBytes(resolveExisting(key))).onErrorMap(IOException.class,
+				ex -> translate(ex, key));
 	}
 
 	@Override
@@ -501,7 +596,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 					.build();
 				Written written = (etag != null) ? new Written(Files.size(staging), etag)
 						: new Written(Files.size(staging), md5Hex(staging));
-				return commit(destination, target, staging, written, options);
+				return commit(destination, new Staging(target, staging, null), written, options);
 			}
 			finally {
 				Files.deleteIfExists(staging);
@@ -553,11 +648,20 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 
 	private boolean isInsideRoot(Path path) {
 		try {
-			return path.toRealPath().startsWith(this.root.toRealPath());
+			return path.toRealPath().startsWith(realRoot());
 		}
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	private Path realRoot() throws IOException {
+		Path real = this.realRoot;
+		if (real == null) {
+			real = this.root.toRealPath();
+			this.realRoot = real;
+		}
+		return real;
 	}
 
 	/**
@@ -615,6 +719,14 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		return Mono.fromCallable(callable::call).subscribeOn(this.scheduler);
 	}
 
+	/** After a put: nothing to do once committed, else the staging file is closed and deleted. */
+	private Mono<Void> discard(Staging staging) {
+		if (staging.committed) {
+			return Mono.empty();
+		}
+		return Mono.<Void>fromRunnable(() -> closeQuietly(staging.channel)).then(deleteQuietly(staging.path));
+	}
+
 	private Mono<Void> deleteQuietly(Path path) {
 		return Mono.<Void>fromRunnable(() -> {
 			try {
@@ -626,7 +738,10 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		}).subscribeOn(this.scheduler);
 	}
 
-	private static void closeQuietly(AsynchronousFileChannel channel) {
+	private static void closeQuietly(@Nullable AsynchronousFileChannel channel) {
+		if (channel == null) {
+			return;
+		}
 		try {
 			channel.close();
 		}
@@ -677,6 +792,25 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	}
 
 	private record Written(long size, String etag) {
+	}
+
+	/** A put in flight: where it goes, its staging file and the channel writing it. */
+	private static final class Staging {
+
+		final Path target;
+
+		final Path path;
+
+		final @Nullable AsynchronousFileChannel channel;
+
+		volatile boolean committed;
+
+		Staging(Path target, Path path, @Nullable AsynchronousFileChannel channel) {
+			this.target = target;
+			this.path = path;
+			this.channel = channel;
+		}
+
 	}
 
 	@FunctionalInterface

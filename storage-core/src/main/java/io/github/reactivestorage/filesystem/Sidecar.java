@@ -1,6 +1,8 @@
 package io.github.reactivestorage.filesystem;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,8 @@ record Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, 
 				new LinkedHashMap<>(metadata));
 	}
 
-	void write(Path file) throws IOException {
+	/** The properties file's content, as {@link Properties#store(Writer, String)} writes it in UTF-8. */
+	byte[] toBytes() throws IOException {
 		Properties properties = new Properties();
 		if (this.contentType != null) {
 			properties.setProperty(CONTENT_TYPE, this.contentType);
@@ -53,9 +56,11 @@ record Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, 
 			properties.setProperty(ETAG, this.etag);
 		}
 		this.metadata.forEach((key, value) -> properties.setProperty(METADATA_PREFIX + key, value));
-		try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+		try (Writer writer = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
 			properties.store(writer, null);
 		}
+		return bytes.toByteArray();
 	}
 
 }

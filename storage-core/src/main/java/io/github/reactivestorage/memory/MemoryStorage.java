@@ -1,14 +1,11 @@
 package io.github.reactivestorage.memory;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -44,11 +41,14 @@ import io.github.reactivestorage.support.Listings;
  * key are serialised and atomic. With a {@code maxSize}, the bytes of all stored objects are capped:
  * a put that would pass the cap fails with {@link StorageQuotaExceededException} while its body
  * streams in, storing nothing; an overwrite counts as a replacement. {@code url} gives
- * {@code memory://{mount}/{key}} URIs, which only this JVM understands.
+ * {@code memory://{mount}/{key}} URIs, which only this JVM understands. Etags are a 128-bit hash of
+ * the content ({@link ContentHash}): equal content has equal etags, on every memory mount.
  */
 public class MemoryStorage extends AbstractReactiveStorage {
 
 	private static final int CHUNK_SIZE = 64 * 1024;
+
+	private static final int PRESIZE_LIMIT = 1024 * 1024;
 
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
@@ -99,24 +99,25 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			if (options.createOnly() && this.objects.containsKey(key)) {
 				return Mono.error(new ObjectAlreadyExistsException("An object already exists", key, null));
 			}
-			// The buffer is copied and released in map: collect() discards the element whose
-			// accumulator throws, and a discard hook in the subscriber's context would release it again.
-			long[] size = new long[1];
+			// sized exactly for a known small length (no copy at the end), never trusting a large one
+			int expected = (options.contentLength() >= 0 && options.contentLength() <= PRESIZE_LIMIT)
+					? (int) options.contentLength() : 256;
+			Accumulator content = new Accumulator(expected);
+			// Each buffer is copied and released in map, and only its byte count travels on: an
+			// operator that discards what it drops (collect on an error, then) must never see a
+			// released DataBuffer, as a discard hook in the subscriber's context (Spring WebFlux adds
+			// one when it encodes a controller's Mono) would release it again.
 			return Flux.from(body).map(buffer -> {
 				try {
 					int count = buffer.readableByteCount();
-					checkQuota(key, size[0] + count);
-					byte[] chunk = new byte[count];
-					buffer.read(chunk);
-					size[0] += count;
-					return chunk;
+					checkQuota(key, content.size + (long) count);
+					content.append(buffer, count);
+					return count;
 				}
 				finally {
 					DataBufferUtils.release(buffer);
 				}
-			})
-				.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
-				.map(out -> store(key, out.toByteArray(), options));
+			}).then(Mono.fromSupplier(() -> store(key, content.toArray(), options)));
 		});
 	}
 
@@ -152,7 +153,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			if (this.maxSize >= 0 && this.usedBytes - replaced + content.length > this.maxSize) {
 				throw quotaExceeded(key);
 			}
-			Entry entry = new Entry(content, options.contentType(), etag(content), now(), options.metadata());
+			Entry entry = new Entry(content, options.contentType(), ContentHash.hex(content), now(), options.metadata());
 			this.objects.put(key, entry);
 			this.usedBytes += content.length - replaced;
 			return entry.toStoredObject(key);
@@ -187,6 +188,14 @@ public class MemoryStorage extends AbstractReactiveStorage {
 				sink.next(buffer);
 				return offset + length;
 			});
+		});
+	}
+
+	@Override
+	protected Mono<byte[]> doGetBytes(String key) {
+		return Mono.defer(() -> {
+			Entry entry = this.objects.get(key);
+			return (entry != null) ? Mono.just(entry.content.clone()) : Mono.error(notFound(key));
 		});
 	}
 
@@ -262,17 +271,37 @@ public class MemoryStorage extends AbstractReactiveStorage {
 		return Instant.now().truncatedTo(ChronoUnit.MILLIS);
 	}
 
-	private static String etag(byte[] content) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	@Override
 	public void close() {
+	}
+
+	/** The body's bytes as they arrive; sized up front when the length is known. */
+	private static final class Accumulator {
+
+		private byte[] bytes;
+
+		private int size;
+
+		Accumulator(int expected) {
+			this.bytes = new byte[expected];
+		}
+
+		void append(DataBuffer buffer, int count) {
+			if (this.size + count > this.bytes.length) {
+				long grown = Math.max(this.size + (long) count, this.bytes.length * 2L);
+				if (grown > Integer.MAX_VALUE - 8) {
+					throw new StorageException("Objects in a memory mount are limited to 2 GiB");
+				}
+				this.bytes = Arrays.copyOf(this.bytes, (int) grown);
+			}
+			buffer.read(this.bytes, this.size, count);
+			this.size += count;
+		}
+
+		byte[] toArray() {
+			return (this.size == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.size);
+		}
+
 	}
 
 	private record Entry(byte[] content, @Nullable String contentType, String etag, Instant lastModified,
