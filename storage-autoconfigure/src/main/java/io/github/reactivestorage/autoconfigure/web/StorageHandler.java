@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -19,6 +20,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -29,6 +31,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -258,7 +264,7 @@ public class StorageHandler {
 			AtomicLong total = new AtomicLong();
 			List<String> stored = new ArrayList<>();
 			ReactiveStorage storage = target.storage();
-			return request.bodyToFlux(PartEvent.class)
+			return onEventLoop(request, request.bodyToFlux(PartEvent.class))
 				.windowUntil(PartEvent::isLast)
 				.concatMap(part -> part.switchOnFirst((first, events) -> {
 					if (first.hasValue() && first.get() instanceof FilePartEvent filePart) {
@@ -280,6 +286,47 @@ public class StorageHandler {
 					.then(Mono.error(ex)));
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
 				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
+	}
+
+	/**
+	 * Subscribes to the part events, and sends them every request, on the connection's event loop when the
+	 * server is Reactor Netty. The stores ask for more from other threads (a file mount asks from the thread
+	 * that completed the previous write), and a request that reaches Spring's multipart reader from another
+	 * thread while the event loop emits can race inside it: its {@code concatMap} hands each part event out
+	 * through a scalar subscription that two threads may both trigger (see
+	 * {@code Operators.MultiSubscriptionSubscriber.set/request} and {@code FluxConcatMap.WeakScalarSubscription}),
+	 * which emits an event twice (its buffer is then released twice, which frees sibling request chunks that
+	 * share its parent's reference count) or loses one.
+	 */
+	private static Flux<PartEvent> onEventLoop(ServerRequest request, Flux<PartEvent> events) {
+		Executor eventLoop = REACTOR_NETTY ? ReactorNettyEventLoop.of(request) : null;
+		return (eventLoop != null) ? events.subscribeOn(Schedulers.fromExecutor(eventLoop), true) : events;
+	}
+
+	private static final boolean REACTOR_NETTY = ClassUtils.isPresent("reactor.netty.Connection",
+			StorageHandler.class.getClassLoader());
+
+	/** Kept apart so that the handler loads without Reactor Netty on the class path. */
+	private static final class ReactorNettyEventLoop {
+
+		static @Nullable Executor of(ServerRequest request) {
+			ServerHttpRequest serverRequest = request.exchange().getRequest();
+			while (serverRequest instanceof ServerHttpRequestDecorator decorator) {
+				serverRequest = decorator.getDelegate();
+			}
+			if (!(serverRequest instanceof AbstractServerHttpRequest server)) {
+				return null;
+			}
+			try {
+				return (server.getNativeRequest() instanceof reactor.netty.Connection connection)
+						? connection.channel().eventLoop() : null;
+			}
+			catch (IllegalStateException ex) {
+				// A mock request (WebTestClient bound to a router) has no native request
+				return null;
+			}
+		}
+
 	}
 
 	private static String directoryPrefix(String prefix) {
