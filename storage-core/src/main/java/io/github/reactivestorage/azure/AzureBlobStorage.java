@@ -61,6 +61,7 @@ import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.DiscardedBuffers;
 import io.github.reactivestorage.support.Listings;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
 import io.github.reactivestorage.support.ETags;
@@ -205,7 +206,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 							+ " bytes but the content length given was " + expected, key, null));
 				}
 				return Mono.empty();
-			})).doOnError(bodyError::set).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+			})).doOnError(bodyError::set).contextWrite(DiscardedBuffers.releasedOnce());
 			BlobRequestConditions conditions = new BlobRequestConditions();
 			if (options.createOnly()) {
 				conditions.setIfNoneMatch("*");

@@ -40,7 +40,6 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -64,6 +63,7 @@ import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StorageQuotaExceededException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.DiscardedBuffers;
 import io.github.reactivestorage.support.Listings;
 
 /**
@@ -234,12 +234,6 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	 * buffers) so that the network keeps reading while a write is in flight; requests are not moved
 	 * to another thread, as the channel was opened on the scheduler already.
 	 */
-	private static void releaseDiscarded(Object discarded) {
-		if (discarded instanceof DataBuffer buffer) {
-			DataBufferUtils.release(buffer);
-		}
-	}
-
 	private Mono<Written> write(Publisher<DataBuffer> body, AsynchronousFileChannel channel) {
 		MessageDigest digest = md5();
 		long[] size = new long[1];
@@ -255,7 +249,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 			// Buffers waiting in the prefetch queue when the write is cancelled or fails are released
 			// by this hook, which replaces (rather than joins) any hook downstream: a joined hook would
 			// release them twice.
-			.contextWrite(context -> Operators.enableOnDiscard(context, FilesystemStorage::releaseDiscarded));
+			.contextWrite(DiscardedBuffers.releasedOnce());
 		// Each written buffer is released here and travels on only as its release result: then()
 		// discards what it ignores, and a discard hook in the subscriber's context (Spring WebFlux adds
 		// one when it encodes a controller's Mono) would release a DataBuffer a second time.
