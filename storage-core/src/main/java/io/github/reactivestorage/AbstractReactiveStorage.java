@@ -1,6 +1,5 @@
 package io.github.reactivestorage;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
@@ -12,7 +11,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.MediaTypeFactory;
 
@@ -194,16 +192,7 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	 * {@link #doGet}; a backend that holds the bytes already can answer without the buffers.
 	 */
 	protected Mono<byte[]> doGetBytes(String key) {
-		return doGet(key, null).collect(ByteArrayOutputStream::new, (out, buffer) -> {
-			try {
-				byte[] chunk = new byte[buffer.readableByteCount()];
-				buffer.read(chunk);
-				out.write(chunk, 0, chunk.length);
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
-		}).map(ByteArrayOutputStream::toByteArray);
+		return ContentBytes.collect(doGet(key, null));
 	}
 
 	/** The object's information, or {@link ObjectNotFoundException}. */

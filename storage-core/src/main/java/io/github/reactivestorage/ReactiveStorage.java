@@ -1,6 +1,5 @@
 package io.github.reactivestorage;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.util.Set;
 
@@ -95,16 +94,7 @@ public interface ReactiveStorage extends AutoCloseable {
 	 * The whole content as one array: for small objects only, as it holds the object in memory.
 	 */
 	default Mono<byte[]> getBytes(String key) {
-		return get(key).collect(ByteArrayOutputStream::new, (out, buffer) -> {
-			try {
-				byte[] chunk = new byte[buffer.readableByteCount()];
-				buffer.read(chunk);
-				out.write(chunk, 0, chunk.length);
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
-		}).map(ByteArrayOutputStream::toByteArray);
+		return ContentBytes.collect(get(key));
 	}
 
 	/** What the backend knows about the object, without reading its content. */

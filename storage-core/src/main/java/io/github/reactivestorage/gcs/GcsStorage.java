@@ -54,6 +54,7 @@ import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.ETags;
 import io.github.reactivestorage.support.Listings;
 
 /**
@@ -436,12 +437,9 @@ public class GcsStorage extends AbstractReactiveStorage {
 	// ---- mapping ----
 
 	static StoredObject toStoredObject(BlobInfo blob, String key) {
-		String etag = blob.getEtag();
+		String etag = ETags.opaque(blob.getEtag());
 		if (etag == null && blob.getGeneration() != null) {
 			etag = Long.toString(blob.getGeneration());
-		}
-		if (etag != null) {
-			etag = etag.replace("\"", "");
 		}
 		Instant updated = blob.getUpdateTimeOffsetDateTime() != null ? blob.getUpdateTimeOffsetDateTime().toInstant()
 				: null;
@@ -485,9 +483,6 @@ public class GcsStorage extends AbstractReactiveStorage {
 		if (ex instanceof IOException || ex instanceof SocketTimeoutException
 				|| ex instanceof java.util.concurrent.TimeoutException) {
 			return new StorageConnectionException(String.valueOf(ex.getMessage()), key, ex);
-		}
-		if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().contains("Signing key")) {
-			return new UnsupportedStorageOperationException(ex.getMessage(), key, ex);
 		}
 		return ex;
 	}
