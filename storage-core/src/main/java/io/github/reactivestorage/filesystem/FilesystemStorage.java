@@ -63,6 +63,7 @@ import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StorageQuotaExceededException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.ContentHash;
 import io.github.reactivestorage.support.DiscardedBuffers;
 import io.github.reactivestorage.support.Listings;
 
@@ -73,10 +74,10 @@ import io.github.reactivestorage.support.Listings;
  * <li>Writes stream to a staging file under {@code <root>/.storage/tmp} and are moved onto the key
  * atomically; a body that errors or is cancelled leaves no staging file and the old version intact.
  * Create-only puts link the staged file onto the key, which fails atomically if it exists.</li>
- * <li>Content type, etag (MD5 of the content, computed while writing) and user metadata live in a
- * sidecar properties file under {@code <root>/.storage/meta}; the sidecar is written before the
- * content is moved into place, so for an instant a reader can see the new metadata with the old
- * content. Files placed by hand have no sidecar: their content type is guessed and their etag is
+ * <li>Content type, etag (a 128-bit hash of the content, {@link ContentHash}, computed while
+ * writing) and user metadata live in a sidecar properties file under {@code <root>/.storage/meta};
+ * the sidecar is written before the content is moved into place, so for an instant a reader can see
+ * the new metadata with the old content. Files placed by hand have no sidecar: their content type is guessed and their etag is
  * derived from size and modification time.</li>
  * <li>The first key segment {@code .storage} is reserved; a segment longer than 255 UTF-8 bytes is an
  * {@link InvalidKeyException}; a key that needs an existing object to be a directory ({@code a/b}
@@ -235,14 +236,14 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	 * to another thread, as the channel was opened on the scheduler already.
 	 */
 	private Mono<Written> write(Publisher<DataBuffer> body, AsynchronousFileChannel channel) {
-		MessageDigest digest = md5();
+		ContentHash.Hasher hash = ContentHash.hasher();
 		long[] size = new long[1];
 		Flux<DataBuffer> counted = Flux.from(body).limitRate(PREFETCH).doOnNext(buffer -> {
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
 				while (iterator.hasNext()) {
 					ByteBuffer byteBuffer = iterator.next();
 					size[0] += byteBuffer.remaining();
-					digest.update(byteBuffer);
+					hash.update(byteBuffer);
 				}
 			}
 		})
@@ -255,7 +256,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		// one when it encodes a controller's Mono) would release a DataBuffer a second time.
 		return DataBufferUtils.write(counted, channel)
 			.map(DataBufferUtils::release)
-			.then(Mono.fromSupplier(() -> new Written(size[0], HexFormat.of().formatHex(digest.digest()))));
+			.then(Mono.fromSupplier(() -> new Written(size[0], hash.hex())));
 	}
 
 	private StoredObject commit(String key, Staging staged, Written written, PutOptions options)
@@ -589,7 +590,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 					.metadata((sidecar != null) ? sidecar.metadata() : null)
 					.build();
 				Written written = (etag != null) ? new Written(Files.size(staging), etag)
-						: new Written(Files.size(staging), md5Hex(staging));
+						: new Written(Files.size(staging), contentHash(staging));
 				return commit(destination, new Staging(target, staging, null), written, options);
 			}
 			finally {
@@ -764,25 +765,16 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		return new StorageException("I/O error: " + ex.getClass().getSimpleName(), key, ex);
 	}
 
-	private static MessageDigest md5() {
-		try {
-			return MessageDigest.getInstance("MD5");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static String md5Hex(Path file) throws IOException {
-		MessageDigest digest = md5();
+	private static String contentHash(Path file) throws IOException {
+		ContentHash.Hasher hash = ContentHash.hasher();
 		try (var in = Files.newInputStream(file)) {
 			byte[] buffer = new byte[CHUNK_SIZE];
 			int read;
 			while ((read = in.read(buffer)) >= 0) {
-				digest.update(buffer, 0, read);
+				hash.update(buffer, 0, read);
 			}
 		}
-		return HexFormat.of().formatHex(digest.digest());
+		return hash.hex();
 	}
 
 	private record Written(long size, String etag) {

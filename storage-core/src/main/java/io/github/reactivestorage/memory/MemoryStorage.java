@@ -33,6 +33,7 @@ import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StorageQuotaExceededException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.ContentHash;
 import io.github.reactivestorage.support.Listings;
 
 /**

@@ -14,6 +14,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageQuotaExceededException;
 import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.support.ContentHash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
