@@ -43,6 +43,46 @@ class PutReleasesOnceUnderDiscardHookTests {
 	}
 
 	@Test
+	void smallFilesystemPut() {
+		// a declared length of at most 64 KiB takes the collect-then-write path
+		assertReleasedOnce(new FilesystemStorage("files", this.directory), true, 4);
+	}
+
+	@Test
+	void smallFilesystemPutWhoseBodyFailsReleasesOnceAndStoresNothing() {
+		ByteBuf parent = Unpooled.wrappedBuffer(new byte[CHUNK * 4]);
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(parent.alloc());
+		Flux<DataBuffer> body = Flux.concat(Flux.range(0, 2).map(i -> factory.wrap(parent.retainedSlice(i * CHUNK, CHUNK))),
+				Flux.error(new IllegalStateException("client went away")));
+		FilesystemStorage storage = new FilesystemStorage("files", this.directory);
+		StepVerifier
+			.create(storage.put("failed.bin", body, PutOptions.builder().contentLength(CHUNK * 4).build())
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release))
+			.verifyError(IllegalStateException.class);
+		assertThat(parent.refCnt()).isEqualTo(1);
+		parent.release();
+		StepVerifier.create(storage.exists("failed.bin")).expectNext(false).verifyComplete();
+	}
+
+	@Test
+	void smallFilesystemPutWithAWrongDeclaredLengthFailsAndStoresNothing() {
+		FilesystemStorage storage = new FilesystemStorage("files", this.directory);
+		for (long declared : new long[] { CHUNK * 3 - 1, CHUNK * 3 + 1 }) {
+			ByteBuf parent = Unpooled.wrappedBuffer(new byte[CHUNK * 3]);
+			NettyDataBufferFactory factory = new NettyDataBufferFactory(parent.alloc());
+			Flux<DataBuffer> body = Flux.range(0, 3).map(i -> factory.wrap(parent.retainedSlice(i * CHUNK, CHUNK)));
+			StepVerifier.create(storage.put("wrong.bin", body, PutOptions.builder().contentLength(declared).build()))
+				.expectErrorSatisfies(error -> assertThat(error).isInstanceOf(StorageException.class)
+					.hasMessageContaining("Body has " + (CHUNK * 3) + " bytes but the content length given was "
+							+ declared))
+				.verify();
+			assertThat(parent.refCnt()).isEqualTo(1);
+			parent.release();
+			StepVerifier.create(storage.exists("wrong.bin")).expectNext(false).verifyComplete();
+		}
+	}
+
+	@Test
 	void memoryPut() {
 		assertReleasedOnce(new MemoryStorage("scratch"), true);
 	}
@@ -101,12 +141,16 @@ class PutReleasesOnceUnderDiscardHookTests {
 	}
 
 	private void assertReleasedOnce(ReactiveStorage storage, boolean succeeds) {
-		byte[] content = new byte[CHUNK * CHUNKS];
+		assertReleasedOnce(storage, succeeds, CHUNKS);
+	}
+
+	private void assertReleasedOnce(ReactiveStorage storage, boolean succeeds, int chunks) {
+		byte[] content = new byte[CHUNK * chunks];
 		new Random(7).nextBytes(content);
 		ByteBuf parent = Unpooled.wrappedBuffer(content);
 		NettyDataBufferFactory factory = new NettyDataBufferFactory(parent.alloc());
 		// slices made on demand, as a server's chunks arrive: each is the put's to release
-		Flux<DataBuffer> body = Flux.range(0, CHUNKS).map(i -> factory.wrap(parent.retainedSlice(i * CHUNK, CHUNK)));
+		Flux<DataBuffer> body = Flux.range(0, chunks).map(i -> factory.wrap(parent.retainedSlice(i * CHUNK, CHUNK)));
 		StepVerifier.Step<StoredObject> step = StepVerifier.create(storage
 			.put("blob.bin", body, PutOptions.builder().contentLength(content.length).build())
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release));

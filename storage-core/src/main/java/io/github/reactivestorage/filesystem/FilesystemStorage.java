@@ -104,6 +104,9 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	/** How many body buffers a put requests ahead of the file writes. */
 	private static final int PREFETCH = 256;
 
+	/** Puts declaring at most this length are collected and written in one trip to the scheduler. */
+	private static final int SMALL_PUT = 64 * 1024;
+
 	private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE = PosixFilePermissions
 		.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -167,6 +170,12 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		long length = options.contentLength();
+		if (length >= 0 && length <= SMALL_PUT) {
+			return collect(key, body, (int) length, options)
+				.flatMap(content -> blocking(() -> putSmall(key, content, options)))
+				.onErrorMap(IOException.class, ex -> translate(ex, key));
+		}
 		return Mono.usingWhen(blocking(() -> stage(key)),
 				staging -> write(body, staging.channel).flatMap(written -> blocking(() -> {
 					closeQuietly(staging.channel);
@@ -176,11 +185,58 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 			.onErrorMap(IOException.class, ex -> translate(ex, key));
 	}
 
+	/**
+	 * The body of a put whose declared length is at most {@link #SMALL_PUT}, copied into one array
+	 * and each buffer released as it arrives. A body of another length is counted to its end and
+	 * answered with the same error as a streamed put.
+	 */
+	private static Mono<byte[]> collect(String key, Publisher<DataBuffer> body, int length, PutOptions options) {
+		return Mono.defer(() -> {
+			byte[] content = new byte[length];
+			long[] received = new long[1];
+			// each buffer is released here and travels on only as its size (see write for why)
+			return Flux.from(body).map(buffer -> {
+				try {
+					int count = buffer.readableByteCount();
+					if (received[0] + count <= length) {
+						buffer.read(content, (int) received[0], count);
+					}
+					received[0] += count;
+					return count;
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			}).then(Mono.fromCallable(() -> {
+				checkLength(key, options, received[0]);
+				return content;
+			}));
+		});
+	}
+
+	/**
+	 * A small put in one trip to the scheduler: check the target, write a new staging file, commit.
+	 * A streamed put takes three trips and a file-channel thread per write, which is most of the
+	 * time of a small object.
+	 */
+	private StoredObject putSmall(String key, byte[] content, PutOptions options) throws IOException {
+		Path target = prepareWrite(key);
+		Path staging = writeNewFile(stagingDirectory(), "put-", content);
+		Staging staged = new Staging(target, staging, null);
+		try {
+			return commit(key, staged, new Written(content.length, ContentHash.hex(content)), options);
+		}
+		finally {
+			if (!staged.committed) {
+				Files.deleteIfExists(staging);
+			}
+		}
+	}
+
 	/** Checks the target and opens a new staging file for writing, in one trip to the scheduler. */
 	private Staging stage(String key) throws IOException {
 		Path target = prepareWrite(key);
-		Path directory = this.root.resolve(RESERVED_DIRECTORY).resolve("tmp");
-		Files.createDirectories(directory);
+		Path directory = stagingDirectory();
 		Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 		while (true) {
 			Path staging = directory.resolve("put-" + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
@@ -201,17 +257,23 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 					+ "': other keys use it as a directory (the filesystem backend cannot hold 'a' beside 'a/b')",
 					key, null);
 		}
-		Files.createDirectories(this.root);
-		checkInsideRoot(deepestExisting(target.getParent()), key);
+		directory(this.root);
+		Path parent = target.getParent();
+		Path existing = deepestExisting(parent);
+		checkInsideRoot(existing, key);
+		if (existing.equals(parent) && Files.isDirectory(parent)) {
+			// the usual case, a directory in use already: nothing to create, nothing more to check
+			return target;
+		}
 		try {
-			Files.createDirectories(target.getParent());
+			Files.createDirectories(parent);
 		}
 		catch (FileAlreadyExistsException | NotDirectoryException ex) {
 			throw new StorageException("Cannot store an object at '" + key
 					+ "': an object exists where a directory is needed (the filesystem backend cannot hold 'a/b' beside 'a')",
 					key, ex);
 		}
-		checkInsideRoot(target.getParent(), key);
+		checkInsideRoot(parent, key);
 		return target;
 	}
 
@@ -225,9 +287,16 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	}
 
 	private Path createStagingFile() throws IOException {
-		Path directory = this.root.resolve(RESERVED_DIRECTORY).resolve("tmp");
-		Files.createDirectories(directory);
-		return Files.createTempFile(directory, "put-", ".tmp");
+		return Files.createTempFile(stagingDirectory(), "put-", ".tmp");
+	}
+
+	/** The directory, created if it is not there: one system call when it is (createDirectories makes two). */
+	private static Path directory(Path directory) throws IOException {
+		return Files.isDirectory(directory) ? directory : Files.createDirectories(directory);
+	}
+
+	private Path stagingDirectory() throws IOException {
+		return directory(this.root.resolve(RESERVED_DIRECTORY).resolve("tmp"));
 	}
 
 	/**
@@ -265,7 +334,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		Path staging = staged.path;
 		Sidecar sidecar = new Sidecar(options.contentType(), written.etag, options.metadata());
 		Path sidecarPath = sidecarPath(key);
-		Files.createDirectories(sidecarPath.getParent());
+		directory(sidecarPath.getParent());
 		Path stagedSidecar = writeStagedSidecar(staging.getParent(), sidecar);
 		boolean sidecarMoved = false;
 		ReentrantLock lock = lockFor(key);
@@ -302,9 +371,13 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 
 	/** The sidecar written to a new file beside the staging files, with one open. */
 	private Path writeStagedSidecar(Path directory, Sidecar sidecar) throws IOException {
-		byte[] content = sidecar.toBytes();
+		return writeNewFile(directory, "meta-", sidecar.toBytes());
+	}
+
+	/** A new file {@code <prefix><random>.tmp} in the directory holding the content, written with one open. */
+	private Path writeNewFile(Path directory, String prefix, byte[] content) throws IOException {
 		while (true) {
-			Path file = directory.resolve("meta-" + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+			Path file = directory.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
 			try (SeekableByteChannel channel = Files.newByteChannel(file,
 					EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), privateFile())) {
 				ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -314,7 +387,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 				return file;
 			}
 			catch (FileAlreadyExistsException ex) {
-				// another staged sidecar has this name: draw again
+				// another staging file has this name: draw again
 			}
 			catch (IOException ex) {
 				Files.deleteIfExists(file);
