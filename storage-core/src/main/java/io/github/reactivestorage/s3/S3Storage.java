@@ -1,6 +1,5 @@
 package io.github.reactivestorage.s3;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -183,11 +182,11 @@ public class S3Storage extends AbstractReactiveStorage {
 		AtomicLong total = new AtomicLong();
 		Flux<Part> parts = Parts.cut(Flux.from(body), this.options.partSize(), total);
 		return parts.switchOnFirst((first, all) -> {
-			if (first.hasValue() && first.get().last() && first.get().bytes().length < this.options.multipartThreshold()) {
-				return all.next().flatMap(part -> putSingle(key, part.bytes(), options, metadata));
+			if (first.hasValue() && first.get().last() && first.get().length() < this.options.multipartThreshold()) {
+				return all.next().flatMap(part -> putSingle(key, part, options, metadata));
 			}
 			if (!first.hasValue() && first.isOnComplete()) {
-				return putSingle(key, new byte[0], options, metadata);
+				return putSingle(key, new Part(0, List.of(), 0, true), options, metadata);
 			}
 			if (first.isOnError()) {
 				return all.then(Mono.empty());
@@ -203,24 +202,24 @@ public class S3Storage extends AbstractReactiveStorage {
 		});
 	}
 
-	private Mono<StoredObject> putSingle(String key, byte[] content, PutOptions options, Map<String, String> metadata) {
-		if (options.contentLength() >= 0 && options.contentLength() != content.length) {
-			return Mono.error(new StorageException("Body has " + content.length
+	private Mono<StoredObject> putSingle(String key, Part content, PutOptions options, Map<String, String> metadata) {
+		if (options.contentLength() >= 0 && options.contentLength() != content.length()) {
+			return Mono.error(new StorageException("Body has " + content.length()
 					+ " bytes but the content length given was " + options.contentLength(), key, null));
 		}
 		PutObjectRequest.Builder request = PutObjectRequest.builder()
 			.bucket(this.bucket)
 			.key(key)
 			.contentType(options.contentType())
-			.contentLength((long) content.length)
+			.contentLength((long) content.length())
 			.metadata(metadata);
 		if (options.createOnly()) {
 			request.ifNoneMatch("*");
 		}
 		return call(key, Operation.PUT,
-				() -> this.client.putObject(request.build(), AsyncRequestBody.fromBytes(content)))
+				() -> this.client.putObject(request.build(), content.body()))
 			.map(response -> StoredObject.builder(key)
-				.size(content.length)
+				.size(content.length())
 				.contentType(options.contentType())
 				.etag(ETags.opaque(response.eTag()))
 				.lastModified(Instant.now())
@@ -255,7 +254,7 @@ public class S3Storage extends AbstractReactiveStorage {
 			.key(key)
 			.uploadId(uploadId)
 			.partNumber(number)
-			.contentLength((long) part.bytes().length), AsyncRequestBody.fromBytes(part.bytes())))
+			.contentLength((long) part.length()), part.body()))
 			.map(response -> CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
 	}
 
@@ -539,56 +538,125 @@ public class S3Storage extends AbstractReactiveStorage {
 		}
 	}
 
-	/** One part of an upload: its zero-based index, bytes, and whether it is the last. */
-	record Part(int index, byte[] bytes, boolean last) {
+	/**
+	 * One part of an upload: its zero-based index, its content in blocks of at most
+	 * {@link Parts#BLOCK} bytes, its length, and whether it is the last.
+	 */
+	record Part(int index, List<ByteBuffer> blocks, int length, boolean last) {
+
+		/** The request body: the blocks as they are, neither copied nor changed (the SDK reads views). */
+		AsyncRequestBody body() {
+			return this.blocks.isEmpty() ? AsyncRequestBody.empty()
+					: AsyncRequestBody.fromByteBuffersUnsafe(this.blocks.toArray(new ByteBuffer[0]));
+		}
+
+		/** A copy of the content in one array. */
+		byte[] bytes() {
+			byte[] content = new byte[this.length];
+			int offset = 0;
+			for (ByteBuffer block : this.blocks) {
+				int count = block.remaining();
+				block.get(block.position(), content, offset, count);
+				offset += count;
+			}
+			return content;
+		}
+
+		Part asLast() {
+			return new Part(this.index, this.blocks, this.length, true);
+		}
+
 	}
 
 	/**
 	 * Cuts a stream of buffers into parts of a fixed size, releasing each buffer once copied, and
-	 * marks the last part (one part of look-ahead).
+	 * marks the last part (one part of look-ahead). Each byte is copied once, into blocks of at most
+	 * {@link #BLOCK} bytes that become the part's request body as they are: no contiguous part-sized
+	 * array (which G1 would allocate as a humongous object) and no copy by the SDK.
 	 */
 	static final class Parts {
+
+		/** Small enough never to be a humongous allocation (G1 regions are at least 1 MiB). */
+		static final int BLOCK = 256 * 1024;
 
 		private Parts() {
 		}
 
 		static Flux<Part> cut(Flux<DataBuffer> body, int partSize, AtomicLong total) {
 			return Flux.defer(() -> {
-				ByteArrayOutputStream[] current = { new ByteArrayOutputStream() };
+				PartBuilder[] current = { new PartBuilder(partSize) };
 				Part[] held = { null };
 				int[] index = { 0 };
-				Flux<Part> parts = body.<byte[]>handle((buffer, sink) -> {
+				// each buffer is copied and released in map, so nothing queued downstream holds one
+				Flux<PartBuilder> filled = body.map(buffer -> {
 					try {
-						int count = buffer.readableByteCount();
-						total.addAndGet(count);
-						byte[] chunk = new byte[count];
-						buffer.read(chunk);
-						int offset = 0;
-						while (offset < count) {
-							int room = partSize - current[0].size();
-							int length = Math.min(room, count - offset);
-							current[0].write(chunk, offset, length);
-							offset += length;
-							if (current[0].size() == partSize) {
-								sink.next(current[0].toByteArray());
-								current[0] = new ByteArrayOutputStream();
+						total.addAndGet(buffer.readableByteCount());
+						List<PartBuilder> done = new ArrayList<>(1);
+						while (buffer.readableByteCount() > 0) {
+							current[0].take(buffer);
+							if (current[0].length == partSize) {
+								done.add(current[0]);
+								current[0] = new PartBuilder(partSize);
 							}
 						}
+						return done;
 					}
 					finally {
 						DataBufferUtils.release(buffer);
 					}
-				}).concatWith(Flux.defer(() -> (current[0].size() > 0) ? Flux.just(current[0].toByteArray())
-						: Flux.empty())).concatMap(bytes -> {
-							Part previous = held[0];
-							held[0] = new Part(index[0]++, bytes, false);
-							return (previous != null) ? Flux.just(previous) : Flux.empty();
-						}, 1).concatWith(Flux.defer(() -> {
-							Part last = held[0];
-							return (last != null) ? Flux.just(new Part(last.index(), last.bytes(), true)) : Flux.empty();
-						}));
-				return parts;
+				})
+					.concatMapIterable(done -> done, 1)
+					.concatWith(Flux.defer(() -> (current[0].length > 0) ? Flux.just(current[0]) : Flux.empty()));
+				return filled.concatMap(builder -> {
+					Part previous = held[0];
+					held[0] = builder.build(index[0]++);
+					return (previous != null) ? Flux.just(previous) : Flux.empty();
+				}, 1).concatWith(Flux.defer(() -> (held[0] != null) ? Flux.just(held[0].asLast()) : Flux.empty()));
 			});
+		}
+
+	}
+
+	/** The blocks of a part being filled. */
+	private static final class PartBuilder {
+
+		private final int partSize;
+
+		private final List<ByteBuffer> blocks = new ArrayList<>();
+
+		private byte @Nullable [] block;
+
+		private int blockFilled;
+
+		int length;
+
+		PartBuilder(int partSize) {
+			this.partSize = partSize;
+		}
+
+		/** Copies what fits of the buffer into the current block, starting a new block when it is full. */
+		void take(DataBuffer buffer) {
+			byte[] target = this.block;
+			if (target == null || this.blockFilled == target.length) {
+				if (target != null) {
+					this.blocks.add(ByteBuffer.wrap(target));
+				}
+				target = new byte[Math.min(Parts.BLOCK, this.partSize - this.length)];
+				this.block = target;
+				this.blockFilled = 0;
+			}
+			int count = Math.min(buffer.readableByteCount(), target.length - this.blockFilled);
+			buffer.read(target, this.blockFilled, count);
+			this.blockFilled += count;
+			this.length += count;
+		}
+
+		Part build(int index) {
+			List<ByteBuffer> all = new ArrayList<>(this.blocks);
+			if (this.block != null && this.blockFilled > 0) {
+				all.add(ByteBuffer.wrap(this.block, 0, this.blockFilled));
+			}
+			return new Part(index, List.copyOf(all), this.length, false);
 		}
 
 	}

@@ -65,6 +65,29 @@ class S3StorageUnitTests {
 	}
 
 	@Test
+	void aBufferLargerThanAPartIsCutIntoSeveralAndBlocksStaySmall() {
+		AtomicLong total = new AtomicLong();
+		byte[] content = new byte[5 * 1024 * 1024 + 123];
+		new java.util.Random(5).nextBytes(content);
+		int partSize = 2 * 1024 * 1024;
+		// one large buffer, then a small one
+		Flux<org.springframework.core.io.buffer.DataBuffer> body = Flux.just(
+				DefaultDataBufferFactory.sharedInstance.wrap(java.util.Arrays.copyOf(content, content.length - 100)),
+				DefaultDataBufferFactory.sharedInstance
+					.wrap(java.util.Arrays.copyOfRange(content, content.length - 100, content.length)));
+		List<S3Storage.Part> parts = S3Storage.Parts.cut(body, partSize, total).collectList().block();
+		assertThat(parts).extracting(S3Storage.Part::length)
+			.containsExactly(partSize, partSize, content.length - 2 * partSize);
+		assertThat(parts).extracting(S3Storage.Part::last).containsExactly(false, false, true);
+		assertThat(parts).flatExtracting(S3Storage.Part::blocks)
+			.allSatisfy(block -> assertThat(block.remaining()).isBetween(1, S3Storage.Parts.BLOCK));
+		java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+		parts.forEach(part -> joined.writeBytes(part.bytes()));
+		assertThat(joined.toByteArray()).isEqualTo(content);
+		assertThat(total.get()).isEqualTo(content.length);
+	}
+
+	@Test
 	void anEmptyBodyHasNoParts() {
 		assertThat(S3Storage.Parts.cut(Flux.empty(), 7, new AtomicLong()).collectList().block()).isEmpty();
 	}
