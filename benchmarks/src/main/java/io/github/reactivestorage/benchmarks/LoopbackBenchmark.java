@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -117,18 +119,52 @@ public final class LoopbackBenchmark {
 			}
 		}
 		if (rows.contains("memory")) {
-			try (ServerProcess server = ServerProcess.start(data, "-Xmx64m")) {
-				HttpClient client = HttpClient.create().baseUrl("http://127.0.0.1:" + server.port);
-				client.post().uri("/bench/gc").response().toFuture().join();
-				double up = upload(client, "/storage/files/huge.bin", memorySizeMib, false);
-				double down = download(client, "/storage/files/huge.bin");
-				String memory = client.get().uri("/bench/memory").responseContent().aggregate().asString()
-					.toFuture().join();
-				report.add(String.format(Locale.ROOT, "| 3 | %d MiB up (%.0f MiB/s) and down (%.0f MiB/s) with -Xmx64m | %s | | |",
-						memorySizeMib, up, down, memory));
-			}
+			// each side in a fresh server JVM with a 64 MiB heap; the peaks are reset between the phases
+			report.add(memoryRow(data, memorySizeMib, "ours", "/storage/files/huge.bin", "/storage/files/huge.bin"));
+			report.add(memoryRow(data, memorySizeMib, "hand-written", "/baseline-prefetch/huge.bin",
+					"/baseline/huge.bin"));
 		}
 		report.forEach(System.out::println);
+	}
+
+	/**
+	 * Row 3 for one side: upload then download of {@code sizeMib} through a server with
+	 * {@code -Xmx64m}, heap figures per phase (the peaks are reset in between).
+	 */
+	static String memoryRow(Path data, int sizeMib, String side, String uploadPath, String downloadPath)
+			throws IOException, InterruptedException {
+		try (ServerProcess server = ServerProcess.start(data, "-Xmx64m")) {
+			HttpClient client = HttpClient.create().baseUrl("http://127.0.0.1:" + server.port);
+			client.post().uri("/bench/gc").response().toFuture().join();
+			double up = upload(client, uploadPath, sizeMib, false);
+			String afterUpload = memory(client);
+			client.post().uri("/bench/gc").response().toFuture().join();
+			double down = download(client, downloadPath);
+			String afterDownload = memory(client);
+			return String.format(Locale.ROOT,
+					"| 3 | %s: %d MiB up (%.0f MiB/s) then down (%.0f MiB/s), -Xmx64m | up: %s | down: %s | |", side,
+					sizeMib, up, down, afterUpload, afterDownload);
+		}
+	}
+
+	/**
+	 * The server's heap since the last reset: the most in use just before a collection ("peak", what G1
+	 * lets the young generation fill up to), the most still in use just after one ("live"), and the
+	 * process's peak resident set.
+	 */
+	private static String memory(HttpClient client) {
+		String json = client.get().uri("/bench/memory").responseContent().aggregate().asString().toFuture().join();
+		return String.format(Locale.ROOT, "peak %.1f MiB, live %.1f MiB, RSS %.0f MiB",
+				number(json, "heapPeakBytes") / MIB, number(json, "heapLiveMaxBytes") / MIB,
+				number(json, "rssPeakKiB") / 1024);
+	}
+
+	private static double number(String json, String field) {
+		Matcher matcher = Pattern.compile("\"" + field + "\":(-?[0-9]+)").matcher(json);
+		if (!matcher.find()) {
+			throw new IllegalStateException("No " + field + " in " + json);
+		}
+		return Double.parseDouble(matcher.group(1));
 	}
 
 	// ---- measurements (each returns MiB/s) ----
