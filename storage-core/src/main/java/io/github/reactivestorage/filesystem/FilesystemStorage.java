@@ -714,13 +714,34 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		}
 	}
 
+	/**
+	 * Whether the existing path resolves inside the root. Keys are normalized, so the path lies under
+	 * the root by name and only a symbolic link below the root can lead out of it: each segment below
+	 * the root is checked without following links (one {@code lstat} each), and the real path is
+	 * resolved only when one is a link. The root itself may be a link.
+	 */
 	private boolean isInsideRoot(Path path) {
-		try {
-			return path.toRealPath().startsWith(realRoot());
-		}
-		catch (IOException ex) {
+		if (!path.startsWith(this.root)) {
 			return false;
 		}
+		Path current = this.root;
+		for (Path segment : this.root.relativize(path)) {
+			if (segment.toString().isEmpty()) {
+				// the root itself
+				return Files.isDirectory(this.root);
+			}
+			current = current.resolve(segment);
+			try {
+				if (Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+					.isSymbolicLink()) {
+					return path.toRealPath().startsWith(realRoot());
+				}
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private Path realRoot() throws IOException {

@@ -107,6 +107,35 @@ class FilesystemStorageTests {
 	}
 
 	@Test
+	void symbolicLinksThatStayInsideTheRootAreFollowed() throws IOException {
+		FilesystemStorage storage = storage();
+		storage.put("real/file.txt", bytes("inside")).block();
+		Files.createSymbolicLink(root().resolve("alias"), root().resolve("real"));
+		Files.createSymbolicLink(root().resolve("real/alias.txt"), root().resolve("real/file.txt"));
+		StepVerifier.create(storage.getBytes("alias/file.txt").map(FilesystemStorageTests::string))
+			.expectNext("inside")
+			.verifyComplete();
+		StepVerifier.create(storage.getBytes("real/alias.txt").map(FilesystemStorageTests::string))
+			.expectNext("inside")
+			.verifyComplete();
+		StepVerifier.create(storage.put("alias/new.txt", bytes("new"))).expectNextCount(1).verifyComplete();
+		assertThat(root().resolve("real/new.txt")).hasContent("new");
+	}
+
+	@Test
+	void aRootThatIsASymbolicLinkWorks() throws IOException {
+		Path target = Files.createDirectories(this.directory.resolve("target"));
+		Files.createSymbolicLink(root(), target);
+		FilesystemStorage storage = storage();
+		StepVerifier.create(storage.put("top.txt", bytes("top"))).expectNextCount(1).verifyComplete();
+		StepVerifier.create(storage.put("a/b.txt", bytes("deep"))).expectNextCount(1).verifyComplete();
+		StepVerifier.create(storage.getBytes("a/b.txt").map(FilesystemStorageTests::string))
+			.expectNext("deep")
+			.verifyComplete();
+		assertThat(target.resolve("top.txt")).hasContent("top");
+	}
+
+	@Test
 	void symbolicLinkToAFileOutsideTheRootIsRefused() throws IOException {
 		Path secret = Files.writeString(this.directory.resolve("secret"), "secret");
 		Files.createDirectories(root());
