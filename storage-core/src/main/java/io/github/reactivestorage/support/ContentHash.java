@@ -85,28 +85,7 @@ public final class ContentHash {
 
 		/** Hashes {@code length} bytes of the array from {@code offset}. */
 		public Hasher update(byte[] content, int offset, int length) {
-			int position = offset;
-			int limit = offset + length;
-			this.length += length;
-			if (this.pendingCount > 0) {
-				int take = Math.min(16 - this.pendingCount, length);
-				System.arraycopy(content, position, this.pending, this.pendingCount, take);
-				this.pendingCount += take;
-				position += take;
-				if (this.pendingCount < 16) {
-					return this;
-				}
-				block((long) ARRAY_LONG.get(this.pending, 0), (long) ARRAY_LONG.get(this.pending, 8));
-				this.pendingCount = 0;
-			}
-			for (; limit - position >= 16; position += 16) {
-				block((long) ARRAY_LONG.get(content, position), (long) ARRAY_LONG.get(content, position + 8));
-			}
-			if (position < limit) {
-				System.arraycopy(content, position, this.pending, 0, limit - position);
-				this.pendingCount = limit - position;
-			}
-			return this;
+			return update(ByteBuffer.wrap(content, offset, length));
 		}
 
 		private void block(long k1, long k2) {
