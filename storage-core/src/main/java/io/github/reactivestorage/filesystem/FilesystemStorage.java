@@ -77,8 +77,8 @@ import io.github.reactivestorage.support.Listings;
  * <li>Content type, etag (a 128-bit hash of the content, {@link ContentHash}, computed while
  * writing) and user metadata live in a sidecar properties file under {@code <root>/.storage/meta};
  * the sidecar is written before the content is moved into place, so for an instant a reader can see
- * the new metadata with the old content. Files placed by hand have no sidecar: their content type is guessed and their etag is
- * derived from size and modification time.</li>
+ * the new metadata with the old content. Files placed by hand have no sidecar: their content type
+ * is guessed and their etag is derived from size and modification time.</li>
  * <li>The first key segment {@code .storage} is reserved; a segment longer than 255 UTF-8 bytes is an
  * {@link InvalidKeyException}; a key that needs an existing object to be a directory ({@code a/b}
  * beside {@code a}), or an object where a directory is ({@code a} beside {@code a/b}), is a
