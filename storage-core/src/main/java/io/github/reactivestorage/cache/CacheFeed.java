@@ -181,43 +181,42 @@ final class CacheFeed implements Publisher<DataBuffer> {
 	}
 
 	private void cancel() {
-		DataBuffer copy;
-		DataBuffer original;
-		MonoSink<DataBuffer> sink;
-		synchronized (this.lock) {
-			this.cancelled = true;
-			copy = this.pending;
-			original = this.pendingOriginal;
-			sink = this.pendingSink;
-			this.pending = null;
-			this.pendingOriginal = null;
-			this.pendingSink = null;
+		Pending taken = takePending(true);
+		if (taken.copy() != null) {
+			DataBufferUtils.release(taken.copy());
 		}
-		if (copy != null) {
-			DataBufferUtils.release(copy);
-		}
-		if (sink != null) {
+		if (taken.sink() != null) {
 			// the writer is gone: the caller still gets its buffer
-			sink.success(original);
+			taken.sink().success(taken.original());
 		}
 	}
 
 	private void dropPending() {
-		DataBuffer copy;
-		DataBuffer original;
+		Pending taken = takePending(false);
+		if (taken.copy() != null) {
+			DataBufferUtils.release(taken.copy());
+		}
+		if (taken.original() != null) {
+			DataBufferUtils.release(taken.original());
+		}
+	}
+
+	/** Takes the chunk in flight (its copy, the original and the caller's sink) out, under the lock. */
+	private Pending takePending(boolean cancel) {
 		synchronized (this.lock) {
-			copy = this.pending;
-			original = this.pendingOriginal;
+			if (cancel) {
+				this.cancelled = true;
+			}
+			Pending taken = new Pending(this.pending, this.pendingOriginal, this.pendingSink);
 			this.pending = null;
 			this.pendingOriginal = null;
 			this.pendingSink = null;
+			return taken;
 		}
-		if (copy != null) {
-			DataBufferUtils.release(copy);
-		}
-		if (original != null) {
-			DataBufferUtils.release(original);
-		}
+	}
+
+	private record Pending(@Nullable DataBuffer copy, @Nullable DataBuffer original,
+			@Nullable MonoSink<DataBuffer> sink) {
 	}
 
 }
