@@ -1,14 +1,12 @@
 package io.github.reactivestorage.cache;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.conformance.StorageConformanceTests;
 import io.github.reactivestorage.conformance.StorageTestContext;
 import io.github.reactivestorage.memory.MemoryStorage;
 import io.github.reactivestorage.s3.S3ProxyServer;
-import io.github.reactivestorage.s3.S3StorageOptions;
 
 /**
  * The conformance kit against a cache mount: a memory cache in front of an S3 origin (S3Proxy
@@ -16,22 +14,13 @@ import io.github.reactivestorage.s3.S3StorageOptions;
  */
 class CachingS3StorageConformanceTests extends StorageConformanceTests {
 
-	private static final S3ProxyServer server = new S3ProxyServer();
-
-	@BeforeAll
-	static void startServer() throws Exception {
-		server.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.stop();
-	}
+	@RegisterExtension
+	static final S3ProxyServer server = new S3ProxyServer();
 
 	@Override
 	protected ReactiveStorage createStorage(StorageTestContext context) {
 		ReactiveStorage origin = server.storage(context.mountName(), context.uniqueId(),
-				new S3StorageOptions(5L * 1024 * 1024, 5 * 1024 * 1024, 4), context.bufferFactory());
+				S3ProxyServer.SMALL_PARTS, context.bufferFactory());
 		ReactiveStorage cache = new MemoryStorage(context.mountName() + "-cache", context.bufferFactory(), -1);
 		return new CachingStorage(context.mountName(), origin, cache, -1, null);
 	}

@@ -4,15 +4,23 @@ import java.net.URI;
 import java.time.Duration;
 
 import org.gaul.s3proxy.junit.S3ProxyJunitCore;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * An in-process S3Proxy on a random loopback port (transient filesystem blob store, real SigV4
- * checks), shared by a test class.
+ * checks), shared by a test class: register it with
+ * {@code @RegisterExtension static final S3ProxyServer server = new S3ProxyServer();} and it starts
+ * before the class's tests and stops after them.
  */
-public final class S3ProxyServer {
+public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback {
+
+	/** 5 MiB parts (S3's minimum), 4 in flight: large test bodies become multipart uploads. */
+	public static final S3StorageOptions SMALL_PARTS = new S3StorageOptions(5L * 1024 * 1024, 5 * 1024 * 1024, 4);
 
 	private final S3ProxyJunitCore core;
 
@@ -37,6 +45,16 @@ public final class S3ProxyServer {
 		this.client.close();
 		this.presigner.close();
 		this.core.afterEach();
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) throws Exception {
+		start();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		stop();
 	}
 
 	public S3AsyncClient client() {

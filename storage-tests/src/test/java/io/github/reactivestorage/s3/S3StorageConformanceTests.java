@@ -1,7 +1,6 @@
 package io.github.reactivestorage.s3;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.conformance.StorageConformanceTests;
@@ -13,22 +12,13 @@ import io.github.reactivestorage.conformance.StorageTestContext;
  */
 class S3StorageConformanceTests extends StorageConformanceTests {
 
-	private static final S3ProxyServer server = new S3ProxyServer();
-
-	@BeforeAll
-	static void startServer() throws Exception {
-		server.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.stop();
-	}
+	@RegisterExtension
+	static final S3ProxyServer server = new S3ProxyServer();
 
 	@Override
 	protected ReactiveStorage createStorage(StorageTestContext context) {
 		return server.storage(context.mountName(), context.uniqueId(),
-				new S3StorageOptions(5L * 1024 * 1024, 5 * 1024 * 1024, 4), context.bufferFactory());
+				S3ProxyServer.SMALL_PARTS, context.bufferFactory());
 	}
 
 }

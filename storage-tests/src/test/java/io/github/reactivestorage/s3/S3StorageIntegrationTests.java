@@ -13,10 +13,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -40,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class S3StorageIntegrationTests {
 
-	private static final S3ProxyServer server = new S3ProxyServer();
+	@RegisterExtension
+	static final S3ProxyServer server = new S3ProxyServer();
 
 	private static final S3StorageOptions SMALL_PARTS = new S3StorageOptions(5L * 1024 * 1024, 5 * 1024 * 1024, 3);
 
@@ -51,16 +51,6 @@ class S3StorageIntegrationTests {
 	private String bucket;
 
 	private static final AtomicInteger counter = new AtomicInteger();
-
-	@BeforeAll
-	static void startServer() throws Exception {
-		server.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.stop();
-	}
 
 	@BeforeEach
 	void createStorage() {

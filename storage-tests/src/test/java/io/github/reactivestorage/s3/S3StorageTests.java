@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
@@ -36,23 +35,14 @@ class S3StorageTests {
 
 	private static final int MIB = 1024 * 1024;
 
-	private static final S3ProxyServer server = new S3ProxyServer();
+	@RegisterExtension
+	static final S3ProxyServer server = new S3ProxyServer();
 
 	private final LeakTrackingDataBufferFactory bufferFactory = new LeakTrackingDataBufferFactory();
 
 	private String bucket;
 
 	private S3Storage storage;
-
-	@BeforeAll
-	static void startServer() throws Exception {
-		server.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.stop();
-	}
 
 	@BeforeEach
 	void createStorage() {

@@ -9,11 +9,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,7 +51,8 @@ class StorageTransferAcrossBackendsTests {
 
 	private static final long SIZE = 6L * 1024 * 1024 + 123;
 
-	private static final S3ProxyServer server = new S3ProxyServer();
+	@RegisterExtension
+	static final S3ProxyServer server = new S3ProxyServer();
 
 	private final LeakTrackingDataBufferFactory bufferFactory = new LeakTrackingDataBufferFactory();
 
@@ -63,20 +63,10 @@ class StorageTransferAcrossBackendsTests {
 
 	private StorageTransfer transfer;
 
-	@BeforeAll
-	static void startServer() throws Exception {
-		server.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.stop();
-	}
-
 	@BeforeEach
 	void createMounts() {
 		String bucket = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-		S3StorageOptions options = new S3StorageOptions(5L * 1024 * 1024, 5 * 1024 * 1024, 4);
+		S3StorageOptions options = S3ProxyServer.SMALL_PARTS;
 		Map<String, ReactiveStorage> byName = new LinkedHashMap<>();
 		byName.put("memory", new MemoryStorage("memory", this.bufferFactory, -1));
 		byName.put("filesystem", new FilesystemStorage("filesystem", this.directory.resolve("fs"), null,
