@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A create-only put ({@link PutOptions#ifNoneMatch()}) found an object under the key (HTTP 412/409).
  */
-public class ObjectAlreadyExistsException extends StorageException {
+public class ObjectAlreadyExistsException extends PreconditionFailedException {
 
 	private static final long serialVersionUID = 1L;
 

@@ -52,6 +52,7 @@ import org.springframework.web.util.UriUtils;
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.InvalidKeyException;
+import io.github.reactivestorage.KeyConflictException;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
@@ -253,7 +254,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	private Path prepareWrite(String key) throws IOException {
 		Path target = resolve(key);
 		if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-			throw new StorageException("Cannot store an object at '" + key
+			throw new KeyConflictException("Cannot store an object at '" + key
 					+ "': other keys use it as a directory (the filesystem backend cannot hold 'a' beside 'a/b')",
 					key, null);
 		}
@@ -269,7 +270,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 			Files.createDirectories(parent);
 		}
 		catch (FileAlreadyExistsException | NotDirectoryException ex) {
-			throw new StorageException("Cannot store an object at '" + key
+			throw new KeyConflictException("Cannot store an object at '" + key
 					+ "': an object exists where a directory is needed (the filesystem backend cannot hold 'a/b' beside 'a')",
 					key, ex);
 		}

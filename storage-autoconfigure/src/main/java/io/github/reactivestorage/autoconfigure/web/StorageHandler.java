@@ -47,9 +47,10 @@ import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.InvalidKeyException;
 import io.github.reactivestorage.InvalidMetadataException;
 import io.github.reactivestorage.InvalidRangeException;
+import io.github.reactivestorage.KeyConflictException;
 import io.github.reactivestorage.ListOptions;
-import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageConnectionException;
@@ -576,8 +577,11 @@ public class StorageHandler {
 		if (ex instanceof StorageQuotaExceededException) {
 			return HttpStatus.CONTENT_TOO_LARGE;
 		}
-		if (ex instanceof ObjectAlreadyExistsException) {
+		if (ex instanceof PreconditionFailedException) {
 			return HttpStatus.PRECONDITION_FAILED;
+		}
+		if (ex instanceof KeyConflictException) {
+			return HttpStatus.CONFLICT;
 		}
 		if (ex instanceof UnsupportedStorageOperationException) {
 			return HttpStatus.NOT_IMPLEMENTED;
