@@ -64,6 +64,9 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 			if (options.createOnly()) {
 				requireCapability(StorageCapability.CONDITIONAL_PUT, "create-only put", normalized);
 			}
+			if (options.ifMatch() != null) {
+				requireCapability(StorageCapability.CONDITIONAL_WRITE, "conditional put", normalized);
+			}
 			StorageMetadata.validate(options.metadata());
 			validateMetadata(options.metadata());
 			return doPut(normalized, body, withContentType(normalized, options));
@@ -89,6 +92,12 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	}
 
 	@Override
+	public final Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return Mono.defer(() -> doRead(StorageKeys.normalize(key), range))
+			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
 	public final Mono<StoredObject> info(String key) {
 		return Mono.defer(() -> doInfo(StorageKeys.normalize(key)))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
@@ -106,6 +115,19 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 			String normalized = StorageKeys.normalize(key);
 			requireWrite(normalized);
 			return doDelete(normalized);
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Mono<Void> delete(String key, DeleteOptions options) {
+		return Mono.defer(() -> {
+			String normalized = StorageKeys.normalize(key);
+			requireWrite(normalized);
+			if (options.ifMatch() == null) {
+				return doDelete(normalized);
+			}
+			requireCapability(StorageCapability.CONDITIONAL_WRITE, "conditional delete", normalized);
+			return doDelete(normalized, options);
 		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
@@ -195,6 +217,22 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 		return ContentBytes.collect(doGet(key, null));
 	}
 
+	/**
+	 * The object's information and content from one lookup; see {@link ReactiveStorage#read}. Defaults to
+	 * {@link #doInfo} then {@link #doGet}; backends that can read both at once (one request, one open
+	 * file) override it.
+	 */
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return doInfo(key).map(object -> {
+			if (range == null) {
+				return StoredContent.whole(object, doGet(key, null), Mono.empty());
+			}
+			long[] span = range.resolve(object.size());
+			return StoredContent.range(object, span[0], span[1], doGet(key, ByteRange.of(span[0], span[1])),
+					Mono.empty());
+		});
+	}
+
 	/** The object's information, or {@link ObjectNotFoundException}. */
 	protected abstract Mono<StoredObject> doInfo(String key);
 
@@ -203,6 +241,18 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 
 	/** Delete the object, or {@link ObjectNotFoundException}. */
 	protected abstract Mono<Void> doDelete(String key);
+
+	/**
+	 * Delete the object only if its etag is {@code options.ifMatch()}, atomically, else
+	 * {@link PreconditionFailedException} (missing object: {@link ObjectNotFoundException}). Called only
+	 * with an etag condition and only when the backend declares {@link StorageCapability#CONDITIONAL_WRITE},
+	 * which a backend overriding this declares.
+	 */
+	protected Mono<Void> doDelete(String key, DeleteOptions options) {
+		return Mono.error(new UnsupportedStorageOperationException(
+				"Mount '" + name() + "' declares CONDITIONAL_WRITE but does not implement conditional deletes", key,
+				null));
+	}
 
 	/**
 	 * The entries the normalised options select in ascending UTF-8 byte order. The base class also

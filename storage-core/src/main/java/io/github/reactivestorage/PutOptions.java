@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code createOnly}: store only if no object exists under the key, atomically where the backend
  * declares {@link StorageCapability#CONDITIONAL_PUT}; otherwise
  * {@link ObjectAlreadyExistsException}.</li>
+ * <li>{@code ifMatch}: store only if the current object's etag is this one, atomically (compare and
+ * swap), where the backend declares {@link StorageCapability#CONDITIONAL_WRITE}; otherwise, or when no
+ * object exists, {@link PreconditionFailedException}. Excludes {@code createOnly}.</li>
  * <li>{@code contentLength}: the body's length when the caller knows it, a hint that lets a backend
  * avoid a multipart upload; {@code -1} (the default) when unknown. A body of another length is an
  * error.</li>
@@ -28,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PutOptions {
 
-	private static final PutOptions DEFAULTS = new PutOptions(null, Map.of(), false, -1);
+	private static final PutOptions DEFAULTS = new PutOptions(null, Map.of(), false, null, -1);
 
 	private final @Nullable String contentType;
 
@@ -36,13 +39,16 @@ public final class PutOptions {
 
 	private final boolean createOnly;
 
+	private final @Nullable String ifMatch;
+
 	private final long contentLength;
 
 	private PutOptions(@Nullable String contentType, Map<String, String> metadata, boolean createOnly,
-			long contentLength) {
+			@Nullable String ifMatch, long contentLength) {
 		this.contentType = contentType;
 		this.metadata = metadata;
 		this.createOnly = createOnly;
+		this.ifMatch = ifMatch;
 		this.contentLength = contentLength;
 	}
 
@@ -59,6 +65,7 @@ public final class PutOptions {
 		return new Builder().contentType(this.contentType)
 			.metadata(this.metadata)
 			.createOnly(this.createOnly)
+			.ifMatch(this.ifMatch)
 			.contentLength(this.contentLength);
 	}
 
@@ -75,6 +82,14 @@ public final class PutOptions {
 		return this.createOnly;
 	}
 
+	/**
+	 * The etag (as {@link StoredObject#etag()} gives it, without quotes) the current object must have
+	 * for the put to replace it, or {@code null} for an unconditional put.
+	 */
+	public @Nullable String ifMatch() {
+		return this.ifMatch;
+	}
+
 	/** The body's length in bytes, or {@code -1} when unknown. */
 	public long contentLength() {
 		return this.contentLength;
@@ -84,18 +99,18 @@ public final class PutOptions {
 	public boolean equals(@Nullable Object other) {
 		return (other instanceof PutOptions that) && Objects.equals(this.contentType, that.contentType)
 				&& this.metadata.equals(that.metadata) && this.createOnly == that.createOnly
-				&& this.contentLength == that.contentLength;
+				&& Objects.equals(this.ifMatch, that.ifMatch) && this.contentLength == that.contentLength;
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.contentType, this.metadata, this.createOnly, this.contentLength);
+		return Objects.hash(this.contentType, this.metadata, this.createOnly, this.ifMatch, this.contentLength);
 	}
 
 	@Override
 	public String toString() {
 		return "PutOptions[contentType=" + this.contentType + ", metadata=" + this.metadata.keySet()
-				+ ", createOnly=" + this.createOnly + ", contentLength=" + this.contentLength + "]";
+				+ ", createOnly=" + this.createOnly + ", ifMatch=" + this.ifMatch + ", contentLength=" + this.contentLength + "]";
 	}
 
 	/**
@@ -108,6 +123,8 @@ public final class PutOptions {
 		private final Map<String, String> metadata = new LinkedHashMap<>();
 
 		private boolean createOnly;
+
+		private @Nullable String ifMatch;
 
 		private long contentLength = -1;
 
@@ -147,6 +164,15 @@ public final class PutOptions {
 		}
 
 		/**
+		 * Replace the object only if its current etag is this one (compare and swap); {@code null} for an
+		 * unconditional put.
+		 */
+		public Builder ifMatch(@Nullable String etag) {
+			this.ifMatch = (etag != null && !etag.isEmpty()) ? etag : null;
+			return this;
+		}
+
+		/**
 		 * The body's length, or {@code -1} when unknown.
 		 * @throws IllegalArgumentException if less than {@code -1}
 		 */
@@ -158,10 +184,16 @@ public final class PutOptions {
 			return this;
 		}
 
+		/**
+		 * @throws IllegalArgumentException if both create-only and if-match are set
+		 */
 		public PutOptions build() {
+			if (this.createOnly && this.ifMatch != null) {
+				throw new IllegalArgumentException("A put cannot be both create-only and conditional on an etag");
+			}
 			Map<String, String> copy = this.metadata.isEmpty() ? Map.of()
 					: Collections.unmodifiableMap(new LinkedHashMap<>(this.metadata));
-			return new PutOptions(this.contentType, copy, this.createOnly, this.contentLength);
+			return new PutOptions(this.contentType, copy, this.createOnly, this.ifMatch, this.contentLength);
 		}
 
 	}

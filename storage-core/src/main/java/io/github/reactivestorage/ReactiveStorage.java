@@ -97,6 +97,27 @@ public interface ReactiveStorage extends AutoCloseable {
 		return ContentBytes.collect(get(key));
 	}
 
+	/**
+	 * The object's information and its content (or the range of it), from one lookup where the backend
+	 * can: the information describes the very bytes of the content, even under a concurrent overwrite.
+	 * The receiver subscribes to {@link StoredContent#content()} or calls {@link StoredContent#discard()}.
+	 * A range is resolved against the size ({@link ByteRange#resolve}); an unsatisfiable one is
+	 * {@link InvalidRangeException}.
+	 *
+	 * <p>The default makes two calls, {@link #info} then {@link #get}, so that a decorator overriding
+	 * those is not bypassed; backends that can do better override it.
+	 */
+	default Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return info(key).map(object -> {
+			if (range == null) {
+				return StoredContent.whole(object, get(key), Mono.empty());
+			}
+			long[] span = range.resolve(object.size());
+			return StoredContent.range(object, span[0], span[1], get(key, ByteRange.of(span[0], span[1])),
+					Mono.empty());
+		});
+	}
+
 	/** What the backend knows about the object, without reading its content. */
 	Mono<StoredObject> info(String key);
 
@@ -105,6 +126,20 @@ public interface ReactiveStorage extends AutoCloseable {
 
 	/** Delete the object; a missing key is {@link ObjectNotFoundException}. */
 	Mono<Void> delete(String key);
+
+	/**
+	 * Delete the object under the options' conditions; see {@link DeleteOptions}. The default supports
+	 * only the unconditional delete and signals {@link UnsupportedStorageOperationException} for an
+	 * etag condition.
+	 */
+	default Mono<Void> delete(String key, DeleteOptions options) {
+		if (options.ifMatch() == null) {
+			return delete(key);
+		}
+		return Mono.error(new UnsupportedStorageOperationException(
+				"Mount '" + name() + "' does not support conditional deletes (capability CONDITIONAL_WRITE)", key,
+				null));
+	}
 
 	/** Every object whose key starts with the prefix, in ascending UTF-8 byte order, paged lazily. */
 	default Flux<StoredObject> list(@Nullable String prefix) {

@@ -23,6 +23,12 @@ public enum StorageCapability {
 	/** Create-only {@code put} ({@link PutOptions#createOnly()}) checked atomically. */
 	CONDITIONAL_PUT,
 
+	/**
+	 * Compare-and-swap writes: {@link PutOptions#ifMatch()} and {@link DeleteOptions#ifMatch()} checked
+	 * atomically against the current object's etag.
+	 */
+	CONDITIONAL_WRITE,
+
 	/** {@code copy} without moving the bytes through this JVM. */
 	SERVER_SIDE_COPY,
 

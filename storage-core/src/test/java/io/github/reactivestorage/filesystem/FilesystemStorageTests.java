@@ -26,6 +26,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.InvalidKeyException;
+import io.github.reactivestorage.KeyConflictException;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
@@ -169,15 +170,15 @@ class FilesystemStorageTests {
 	}
 
 	@Test
-	void objectBesideDirectoryOfTheSameNameIsAStorageException() {
+	void objectBesideDirectoryOfTheSameNameIsAKeyConflict() {
 		FilesystemStorage storage = storage();
 		storage.put("a/b", bytes("x")).block();
 		StepVerifier.create(storage.put("a", bytes("y")))
-			.verifyErrorSatisfies(ex -> assertThat(ex).isExactlyInstanceOf(StorageException.class)
+			.verifyErrorSatisfies(ex -> assertThat(ex).isExactlyInstanceOf(KeyConflictException.class)
 				.hasMessageContaining("directory"));
 		storage.put("c", bytes("x")).block();
 		StepVerifier.create(storage.put("c/d", bytes("y")))
-			.verifyErrorSatisfies(ex -> assertThat(ex).isExactlyInstanceOf(StorageException.class)
+			.verifyErrorSatisfies(ex -> assertThat(ex).isExactlyInstanceOf(KeyConflictException.class)
 				.hasMessageContaining("directory"));
 		StepVerifier.create(storage.getBytes("c").map(FilesystemStorageTests::string)).expectNext("x").verifyComplete();
 		StepVerifier.create(storage.get("a")).verifyError(ObjectNotFoundException.class);

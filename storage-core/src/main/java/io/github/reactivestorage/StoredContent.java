@@ -1,0 +1,115 @@
+package io.github.reactivestorage;
+
+import java.util.Objects;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+
+/**
+ * What {@link ReactiveStorage#read} gives: one version of an object, its information and (a range of)
+ * its content, found by one lookup, so that the information always describes the bytes.
+ *
+ * <p>The receiver either subscribes to {@link #content()} once (and releases each buffer, as for
+ * {@code get}) or calls {@link #discard()}: a backend may hold an open response or file until one of
+ * them happens.
+ */
+public final class StoredContent {
+
+	private final StoredObject object;
+
+	private final long start;
+
+	private final long length;
+
+	private final boolean partial;
+
+	private final Flux<DataBuffer> content;
+
+	private final Mono<Void> discard;
+
+	private StoredContent(StoredObject object, long start, long length, boolean partial, Flux<DataBuffer> content,
+			Mono<Void> discard) {
+		this.object = object;
+		this.start = start;
+		this.length = length;
+		this.partial = partial;
+		this.content = content;
+		this.discard = discard;
+	}
+
+	/**
+	 * The whole content of the object.
+	 * @param content emits the object's {@code object.size()} bytes when subscribed
+	 * @param discard frees what the read holds when the content is not subscribed
+	 */
+	public static StoredContent whole(StoredObject object, Flux<DataBuffer> content, Mono<Void> discard) {
+		return new StoredContent(object, 0, object.size(), false, content, discard);
+	}
+
+	/**
+	 * The bytes {@code [start, end]} (inclusive, resolved against the object's size) of the object.
+	 */
+	public static StoredContent range(StoredObject object, long start, long end, Flux<DataBuffer> content,
+			Mono<Void> discard) {
+		if (start < 0 || end < start - 1 || end >= object.size()) {
+			throw new IllegalArgumentException(
+					"Range [" + start + ", " + end + "] does not fit an object of " + object.size() + " bytes");
+		}
+		return new StoredContent(object, start, end - start + 1, true, content, discard);
+	}
+
+	/** The information of the version whose bytes {@link #content()} emits. */
+	public StoredObject object() {
+		return this.object;
+	}
+
+	/** Whether a range was asked for (HTTP {@code 206}), even if it covers the whole object. */
+	public boolean isPartial() {
+		return this.partial;
+	}
+
+	/** The position of the first byte {@link #content()} emits. */
+	public long start() {
+		return this.start;
+	}
+
+	/** The position of the last byte {@link #content()} emits ({@code start() - 1} when empty). */
+	public long end() {
+		return this.start + this.length - 1;
+	}
+
+	/** How many bytes {@link #content()} emits. */
+	public long length() {
+		return this.length;
+	}
+
+	/** The bytes; subscribe once. The subscriber releases each buffer. */
+	public Flux<DataBuffer> content() {
+		return this.content;
+	}
+
+	/** Free what the read holds without reading the content. Idempotent; a no-op once content was subscribed. */
+	public Mono<Void> discard() {
+		return this.discard;
+	}
+
+	/** The same content with the object's information replaced (decorators that rename keys). */
+	public StoredContent withObject(StoredObject object) {
+		return new StoredContent(Objects.requireNonNull(object), this.start, this.length, this.partial, this.content,
+				this.discard);
+	}
+
+	/** The same information with the content transformed (decorators that count or wrap bytes). */
+	public StoredContent withContent(Flux<DataBuffer> content) {
+		return new StoredContent(this.object, this.start, this.length, this.partial, content, this.discard);
+	}
+
+	@Override
+	public String toString() {
+		return "StoredContent[" + this.object.key() + ", start=" + this.start + ", length=" + this.length
+				+ (this.partial ? ", partial" : "") + "]";
+	}
+
+}
