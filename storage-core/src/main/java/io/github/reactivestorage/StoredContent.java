@@ -1,6 +1,9 @@
 package io.github.reactivestorage;
 
+import java.nio.channels.FileChannel;
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -14,6 +17,11 @@ import org.springframework.core.io.buffer.DataBuffer;
  * <p>The receiver either subscribes to {@link #content()} once (and releases each buffer, as for
  * {@code get}) or calls {@link #discard()}: a backend may hold an open response or file until one of
  * them happens.
+ *
+ * <p>A local file backend may also offer the open {@link #file()} the bytes come from, so that a server
+ * can send {@link #length()} bytes from {@link #start()} of it without copying them through buffers
+ * ({@code sendfile}). A receiver that sends from the file instead of subscribing to the content calls
+ * {@link #discard()} when done, which closes it.
  */
 public final class StoredContent {
 
@@ -29,14 +37,17 @@ public final class StoredContent {
 
 	private final Mono<Void> discard;
 
+	private final @Nullable FileChannel file;
+
 	private StoredContent(StoredObject object, long start, long length, boolean partial, Flux<DataBuffer> content,
-			Mono<Void> discard) {
+			Mono<Void> discard, @Nullable FileChannel file) {
 		this.object = object;
 		this.start = start;
 		this.length = length;
 		this.partial = partial;
 		this.content = content;
 		this.discard = discard;
+		this.file = file;
 	}
 
 	/**
@@ -45,7 +56,7 @@ public final class StoredContent {
 	 * @param discard frees what the read holds when the content is not subscribed
 	 */
 	public static StoredContent whole(StoredObject object, Flux<DataBuffer> content, Mono<Void> discard) {
-		return new StoredContent(object, 0, object.size(), false, content, discard);
+		return new StoredContent(object, 0, object.size(), false, content, discard, null);
 	}
 
 	/**
@@ -57,7 +68,7 @@ public final class StoredContent {
 			throw new IllegalArgumentException(
 					"Range [" + start + ", " + end + "] does not fit an object of " + object.size() + " bytes");
 		}
-		return new StoredContent(object, start, end - start + 1, true, content, discard);
+		return new StoredContent(object, start, end - start + 1, true, content, discard, null);
 	}
 
 	/** The information of the version whose bytes {@link #content()} emits. */
@@ -98,12 +109,32 @@ public final class StoredContent {
 	/** The same content with the object's information replaced (decorators that rename keys). */
 	public StoredContent withObject(StoredObject object) {
 		return new StoredContent(Objects.requireNonNull(object), this.start, this.length, this.partial, this.content,
-				this.discard);
+				this.discard, this.file);
 	}
 
-	/** The same information with the content transformed (decorators that count or wrap bytes). */
+	/**
+	 * The same information with the content transformed (decorators that count or wrap bytes). The
+	 * {@link #file()} is dropped, since bytes sent from it would bypass the transformation.
+	 */
 	public StoredContent withContent(Flux<DataBuffer> content) {
-		return new StoredContent(this.object, this.start, this.length, this.partial, content, this.discard);
+		return new StoredContent(this.object, this.start, this.length, this.partial, content, this.discard, null);
+	}
+
+	/**
+	 * The same content, also offered as the open file it is read from (for zero-copy sending); the
+	 * discard must close the file.
+	 */
+	public StoredContent withFile(FileChannel file, Mono<Void> discard) {
+		return new StoredContent(this.object, this.start, this.length, this.partial, this.content, discard,
+				Objects.requireNonNull(file));
+	}
+
+	/**
+	 * The open file of this version, positioned nowhere in particular (send from {@link #start()}), or
+	 * {@code null} when the backend offers none.
+	 */
+	public @Nullable FileChannel file() {
+		return this.file;
 	}
 
 	@Override
