@@ -244,7 +244,8 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 
 	/**
 	 * Delete the object only if its etag is {@code options.ifMatch()}, atomically, else
-	 * {@link PreconditionFailedException} (missing object: {@link ObjectNotFoundException}). Called only
+	 * {@link PreconditionFailedException}, also when no object exists (as HTTP {@code If-Match} answers 412
+	 * for a missing resource). Called only
 	 * with an etag condition and only when the backend declares {@link StorageCapability#CONDITIONAL_WRITE},
 	 * which a backend overriding this declares.
 	 */

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  * <li>{@code ifMatch}: delete only if the current object's etag is this one, atomically, where the
- * backend declares {@link StorageCapability#CONDITIONAL_WRITE}; otherwise
+ * backend declares {@link StorageCapability#CONDITIONAL_WRITE}; otherwise, or when no object exists,
  * {@link PreconditionFailedException}.</li>
  * </ul>
  */

@@ -23,6 +23,14 @@ public enum KnownLimitation {
 	/** The server returns no etag, or one that does not change with the content. */
 	NO_ETAG,
 
+	/**
+	 * The server checks a write's {@code If-Match} (or generation) condition and then writes, as two
+	 * steps (S3Proxy's filesystem stores do; Google's in-process {@code LocalStorageHelper} checks when
+	 * an upload opens and ignores it on delete), so concurrent conditional writers may all succeed. The
+	 * sequential conditional-write cases still run; the racing ones are skipped.
+	 */
+	NON_ATOMIC_CONDITIONAL_WRITE,
+
 	/** The server cannot check signed URLs (they cannot be fetched over HTTP in the test). */
 	NO_SIGNED_URL_FETCH,
 

@@ -31,12 +31,14 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidKeyException;
 import io.github.reactivestorage.InvalidMetadataException;
 import io.github.reactivestorage.InvalidRangeException;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageException;
@@ -513,6 +515,202 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 			assumeLacking(StorageCapability.CONDITIONAL_PUT);
 			expectError(storage.put("x.txt", body(bytes("x")), this.createOnly),
 					UnsupportedStorageOperationException.class);
+		}
+
+	}
+
+	// =====================================================================================
+	@Nested
+	@DisplayName("conditional (compare-and-swap) put and delete")
+	public class ConditionalWrites {
+
+		private PutOptions ifMatch(String etag) {
+			return PutOptions.builder().ifMatch(etag).build();
+		}
+
+		private StoredObject original(String key) {
+			StoredObject stored = put(key, bytes("original of " + key));
+			assertThat(stored.etag()).as("a conditional-write backend gives etags").isNotBlank();
+			return stored;
+		}
+
+		@Test
+		void putWithTheCurrentEtagReplaces() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			StoredObject first = original("cas.txt");
+			StoredObject second = put("cas.txt", bytes("second"),
+					PutOptions.builder().ifMatch(first.etag()).contentType("text/x-second").build());
+			assertThat(text(get("cas.txt"))).isEqualTo("second");
+			StoredObject now = info("cas.txt");
+			assertThat(now.etag()).isEqualTo(second.etag()).isNotEqualTo(first.etag());
+			assertThat(now.contentType()).isEqualTo("text/x-second");
+			// and the chain goes on: the etag the conditional put returned is the one to swap next
+			put("cas.txt", bytes("third"), ifMatch(second.etag()));
+			assertThat(text(get("cas.txt"))).isEqualTo("third");
+		}
+
+		@Test
+		void putWithAStaleEtagFailsAndKeepsTheObject() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			assumeNoLimitation(KnownLimitation.NO_ETAG);
+			StoredObject first = original("stale.txt");
+			StoredObject current = put("stale.txt", bytes("overwritten by someone else"));
+			expectError(storage.put("stale.txt", body(bytes("lost update")), ifMatch(first.etag())),
+					PreconditionFailedException.class);
+			assertThat(text(get("stale.txt"))).isEqualTo("overwritten by someone else");
+			assertThat(info("stale.txt").etag()).isEqualTo(current.etag());
+		}
+
+		@Test
+		void putOnAMissingKeyFailsAndStoresNothing() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			expectError(storage.put("absent.txt", body(bytes("x")), ifMatch("0123456789abcdef")),
+					PreconditionFailedException.class);
+			assertThat(exists("absent.txt")).isFalse();
+		}
+
+		@Test
+		void putWithTheEtagOfADeletedObjectFails() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			StoredObject gone = original("gone.txt");
+			awaitEmpty(storage.delete("gone.txt"));
+			expectError(storage.put("gone.txt", body(bytes("resurrected")), ifMatch(gone.etag())),
+					PreconditionFailedException.class);
+			assertThat(exists("gone.txt")).isFalse();
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "*", "\"*\"", "W/\"x\"", "a\"b", "x\r\nx-amz-meta-evil: 1", "\u0000", "é", " " })
+		void hostileEtagsMatchNothing(String etag) {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			StoredObject stored = original("hostile.txt");
+			expectError(storage.put("hostile.txt", body(bytes("intruder")), ifMatch(etag)),
+					PreconditionFailedException.class);
+			expectError(storage.delete("hostile.txt", DeleteOptions.ifMatch(etag)), PreconditionFailedException.class);
+			assertThat(text(get("hostile.txt"))).isEqualTo("original of hostile.txt");
+			assertThat(info("hostile.txt").etag()).isEqualTo(stored.etag());
+			assertThat(info("hostile.txt").metadata()).isEmpty();
+		}
+
+		@Test
+		void quotedCurrentEtagIsAnotherEtag() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			StoredObject stored = original("quoted.txt");
+			expectError(storage.put("quoted.txt", body(bytes("intruder")), ifMatch("\"" + stored.etag() + "\"")),
+					PreconditionFailedException.class);
+			assertThat(text(get("quoted.txt"))).isEqualTo("original of quoted.txt");
+		}
+
+		@Test
+		void deleteWithTheCurrentEtagDeletes() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			StoredObject stored = original("del.txt");
+			awaitEmpty(storage.delete("del.txt", DeleteOptions.ifMatch(stored.etag())));
+			assertThat(exists("del.txt")).isFalse();
+		}
+
+		@Test
+		void deleteWithAStaleEtagFailsAndKeepsTheObject() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			assumeNoLimitation(KnownLimitation.NO_ETAG);
+			StoredObject first = original("del-stale.txt");
+			put("del-stale.txt", bytes("newer"));
+			expectError(storage.delete("del-stale.txt", DeleteOptions.ifMatch(first.etag())),
+					PreconditionFailedException.class);
+			assertThat(text(get("del-stale.txt"))).isEqualTo("newer");
+		}
+
+		@Test
+		void deleteOfAMissingKeyFailsThePrecondition() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			expectError(storage.delete("del-absent.txt", DeleteOptions.ifMatch("0123456789abcdef")),
+					PreconditionFailedException.class);
+		}
+
+		@Test
+		void unconditionalDeleteThroughOptionsDeletes() {
+			assumeCapability(StorageCapability.WRITE);
+			seed("plain-del.txt", bytes("x"));
+			awaitEmpty(storage.delete("plain-del.txt", DeleteOptions.defaults()));
+			assertThat(exists("plain-del.txt")).isFalse();
+			expectError(storage.delete("plain-del.txt", DeleteOptions.defaults()), ObjectNotFoundException.class);
+		}
+
+		@Test
+		void largeBodiesThroughTheMultipartPath() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			assumeNoLimitation(KnownLimitation.NO_ETAG);
+			long size = largeObjectSize() + 17;
+			StoredObject first = await(storage.put("big.bin", generate(size, 41), PutOptions.defaults()));
+			StoredObject second = await(storage.put("big.bin", generate(size, 42), ifMatch(first.etag())));
+			assertThat(digestOf(storage.get("big.bin"))).isEqualTo(digestOfGenerated(size, 42));
+			expectError(storage.put("big.bin", generate(size, 43), ifMatch(first.etag())),
+					PreconditionFailedException.class);
+			assertThat(digestOf(storage.get("big.bin"))).isEqualTo(digestOfGenerated(size, 42));
+			assertThat(info("big.bin").etag()).isEqualTo(second.etag());
+			expectError(storage.put("big-absent.bin", generate(size, 44), ifMatch(first.etag())),
+					PreconditionFailedException.class);
+			assertThat(exists("big-absent.bin")).isFalse();
+		}
+
+		@Test
+		void exactlyOneOfConcurrentPutsWithTheSameEtagWins() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			assumeNoLimitation(KnownLimitation.NON_ATOMIC_CONDITIONAL_WRITE);
+			StoredObject base = original("race.txt");
+			List<Integer> winners = Collections.synchronizedList(new ArrayList<>());
+			Flux<Integer> outcomes = Flux.range(0, 8)
+				.flatMap(i -> storage.put("race.txt", body(bytes("racer " + i)), ifMatch(base.etag()))
+					.doOnNext(object -> winners.add(i))
+					.map(object -> 1)
+					.onErrorResume(PreconditionFailedException.class, ex -> Mono.just(0)), 8);
+			StepVerifier.create(outcomes.reduce(0, Integer::sum)).expectNext(1).expectComplete().verify(TIMEOUT);
+			assertThat(winners).hasSize(1);
+			assertThat(text(get("race.txt"))).isEqualTo("racer " + winners.get(0));
+		}
+
+		@Test
+		void exactlyOneOfConcurrentMultipartPutsWithTheSameEtagWins() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			assumeNoLimitation(KnownLimitation.NON_ATOMIC_CONDITIONAL_WRITE);
+			long size = largeObjectSize() + 5;
+			StoredObject base = original("race.bin");
+			List<Integer> winners = Collections.synchronizedList(new ArrayList<>());
+			Flux<Integer> outcomes = Flux.range(0, 4)
+				.flatMap(i -> storage.put("race.bin", generate(size, 50 + i), ifMatch(base.etag()))
+					.doOnNext(object -> winners.add(i))
+					.map(object -> 1)
+					.onErrorResume(PreconditionFailedException.class, ex -> Mono.just(0)), 4);
+			StepVerifier.create(outcomes.reduce(0, Integer::sum)).expectNext(1).expectComplete().verify(TIMEOUT);
+			assertThat(winners).hasSize(1);
+			assertThat(digestOf(storage.get("race.bin"))).isEqualTo(digestOfGenerated(size, 50 + winners.get(0)));
+		}
+
+		@Test
+		void exactlyOneOfConcurrentDeletesWithTheSameEtagWins() {
+			assumeCapability(StorageCapability.CONDITIONAL_WRITE);
+			assumeNoLimitation(KnownLimitation.NON_ATOMIC_CONDITIONAL_WRITE);
+			StoredObject base = original("race-del.txt");
+			Flux<Integer> outcomes = Flux.range(0, 8)
+				.flatMap(i -> storage.delete("race-del.txt", DeleteOptions.ifMatch(base.etag()))
+					.thenReturn(1)
+					.onErrorResume(PreconditionFailedException.class, ex -> Mono.just(0)), 8);
+			StepVerifier.create(outcomes.reduce(0, Integer::sum)).expectNext(1).expectComplete().verify(TIMEOUT);
+			assertThat(exists("race-del.txt")).isFalse();
+		}
+
+		@Test
+		void unsupportedWithoutTheCapability() {
+			assumeCapability(StorageCapability.WRITE);
+			assumeLacking(StorageCapability.CONDITIONAL_WRITE);
+			seed("no-cas.txt", bytes("x"));
+			WatchedBody body = watched(bytes("y"));
+			expectError(storage.put("no-cas.txt", body.flux(), ifMatch("any")),
+					UnsupportedStorageOperationException.class);
+			assertThat(body.wasSubscribed()).isFalse();
+			expectError(storage.delete("no-cas.txt", DeleteOptions.ifMatch("any")),
+					UnsupportedStorageOperationException.class);
+			assertThat(text(get("no-cas.txt"))).isEqualTo("x");
 		}
 
 	}

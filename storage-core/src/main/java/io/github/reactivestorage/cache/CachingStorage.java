@@ -16,6 +16,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
@@ -234,6 +235,15 @@ public class CachingStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<Void> delete(String key) {
 		return origin().delete(key)
+			.then(invalidate(key))
+			.onErrorResume((ex) -> invalidate(key).then(Mono.error(ex)));
+	}
+
+	@Override
+	public Mono<Void> delete(String key, DeleteOptions options) {
+		// a failed conditional delete changed nothing, but the entry is dropped as for any failed
+		// delete: the origin may have answered after deleting (a lost response)
+		return origin().delete(key, options)
 			.then(invalidate(key))
 			.onErrorResume((ex) -> invalidate(key).then(Mono.error(ex)));
 	}

@@ -23,9 +23,11 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageException;
@@ -44,6 +46,9 @@ import io.github.reactivestorage.support.Listings;
  * streams in, storing nothing; an overwrite counts as a replacement. {@code url} gives
  * {@code memory://{mount}/{key}} URIs, which only this JVM understands. Etags are a 128-bit hash of
  * the content ({@link ContentHash}): equal content has equal etags, on every memory mount.
+ * Conditional puts and deletes ({@code ifMatch}) compare the etag under the write lock, so they are
+ * compare-and-swap ({@link StorageCapability#CONDITIONAL_WRITE}); as etags are content hashes, a put
+ * of the same bytes keeps the etag.
  */
 public class MemoryStorage extends AbstractReactiveStorage {
 
@@ -53,7 +58,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
-			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
+			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
 			StorageCapability.USER_METADATA);
 
 	private final ConcurrentNavigableMap<String, Entry> objects = new ConcurrentSkipListMap<>(StorageKeys.ORDER);
@@ -99,6 +104,10 @@ public class MemoryStorage extends AbstractReactiveStorage {
 		return Mono.defer(() -> {
 			if (options.createOnly() && this.objects.containsKey(key)) {
 				return Mono.error(new ObjectAlreadyExistsException("An object already exists", key, null));
+			}
+			// a stale etag fails before the body is read; store() checks again under the lock
+			if (options.ifMatch() != null) {
+				checkEtag(key, this.objects.get(key), options.ifMatch());
 			}
 			// sized exactly for a known small length (no copy at the end), never trusting a large one
 			int expected = (options.contentLength() >= 0 && options.contentLength() <= PRESIZE_LIMIT)
@@ -149,6 +158,9 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			Entry existing = this.objects.get(key);
 			if (options.createOnly() && existing != null) {
 				throw new ObjectAlreadyExistsException("An object already exists", key, null);
+			}
+			if (options.ifMatch() != null) {
+				checkEtag(key, existing, options.ifMatch());
 			}
 			long replaced = (existing != null) ? existing.content.length : 0;
 			if (this.maxSize >= 0 && this.usedBytes - replaced + content.length > this.maxSize) {
@@ -225,6 +237,27 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			}
 			return Mono.empty();
 		});
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key, DeleteOptions options) {
+		return Mono.fromRunnable(() -> {
+			synchronized (this.writeLock) {
+				checkEtag(key, this.objects.get(key), options.ifMatch());
+				Entry removed = this.objects.remove(key);
+				this.usedBytes -= removed.content.length;
+			}
+		});
+	}
+
+	/** The compare of compare-and-swap; a missing object never matches (HTTP If-Match answers 412). */
+	private static void checkEtag(String key, @Nullable Entry current, @Nullable String expected) {
+		if (current == null) {
+			throw new PreconditionFailedException("No object under the key to match the etag", key, null);
+		}
+		if (!current.etag.equals(expected)) {
+			throw new PreconditionFailedException("The object's etag does not match", key, null);
+		}
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import reactor.core.publisher.SignalType;
 import org.springframework.core.io.buffer.DataBuffer;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
@@ -76,6 +77,11 @@ public class ObservedStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<Void> delete(String key) {
 		return observe("delete", () -> super.delete(key));
+	}
+
+	@Override
+	public Mono<Void> delete(String key, DeleteOptions options) {
+		return observe("delete", () -> super.delete(key, options));
 	}
 
 	@Override

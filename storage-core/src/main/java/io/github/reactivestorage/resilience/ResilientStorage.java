@@ -17,6 +17,7 @@ import reactor.util.retry.RetryBackoffSpec;
 import org.springframework.core.io.buffer.DataBuffer;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
@@ -32,10 +33,13 @@ import io.github.reactivestorage.support.ForwardingReactiveStorage;
  * <ul>
  * <li>Retried: {@code info}, {@code exists}, {@code url}, {@code list} (only while it has emitted
  * nothing), {@code get} (only while it has emitted no buffer: a retry never repeats bytes), and
- * {@code put(key, byte[])} whose body can be sent again.</li>
+ * {@code put(key, byte[])} whose body can be sent again, unless it is conditional.</li>
  * <li>Never retried: {@code put} of a {@code Publisher} body (a one-shot stream cannot be replayed
  * silently), {@code delete} (a retry after a lost answer would report not-found for a delete that
- * succeeded), {@code copy} and {@code move}.</li>
+ * succeeded), conditional puts and deletes ({@code ifMatch}, create-only: a retry after a lost
+ * answer would fail its precondition against the very write that succeeded, so the caller could not
+ * tell a lost race from its own success; the {@link StorageConnectionException} is passed on and
+ * {@code info} tells what happened), {@code copy} and {@code move}.</li>
  * <li>A timeout is a {@link StorageConnectionException} with the {@link TimeoutException} as cause;
  * for {@code get} and {@code list} it bounds the wait for the first element.</li>
  * </ul>
@@ -60,7 +64,8 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 
 	@Override
 	public Mono<StoredObject> put(String key, byte[] content, PutOptions options) {
-		return retry(timeout(super.put(key, content, options), key));
+		Mono<StoredObject> put = timeout(super.put(key, content, options), key);
+		return (options.ifMatch() != null || options.createOnly()) ? put : retry(put);
 	}
 
 	@Override
@@ -86,6 +91,11 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<Void> delete(String key) {
 		return timeout(super.delete(key), key);
+	}
+
+	@Override
+	public Mono<Void> delete(String key, DeleteOptions options) {
+		return timeout(super.delete(key, options), key);
 	}
 
 	@Override

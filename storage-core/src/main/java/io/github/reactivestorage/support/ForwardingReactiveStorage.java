@@ -11,6 +11,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
@@ -79,6 +80,11 @@ public abstract class ForwardingReactiveStorage implements ReactiveStorage {
 	@Override
 	public Mono<Void> delete(String key) {
 		return this.delegate.delete(key);
+	}
+
+	@Override
+	public Mono<Void> delete(String key, DeleteOptions options) {
+		return this.delegate.delete(key, options);
 	}
 
 	@Override

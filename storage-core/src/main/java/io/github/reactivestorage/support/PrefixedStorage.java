@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.buffer.DataBuffer;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
@@ -71,6 +72,12 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<Void> delete(String key) {
 		return Mono.defer(() -> getDelegate().delete(full(key))).onErrorMap(StorageException.class,
+				ex -> relative(ex, key));
+	}
+
+	@Override
+	public Mono<Void> delete(String key, DeleteOptions options) {
+		return Mono.defer(() -> getDelegate().delete(full(key), options)).onErrorMap(StorageException.class,
 				ex -> relative(ex, key));
 	}
 

@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
@@ -34,7 +35,8 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 		Set<StorageCapability> capabilities = EnumSet.noneOf(StorageCapability.class);
 		capabilities.addAll(getDelegate().capabilities());
 		capabilities.removeAll(EnumSet.of(StorageCapability.WRITE, StorageCapability.URL_PUT,
-				StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY));
+				StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE,
+				StorageCapability.SERVER_SIDE_COPY));
 		return capabilities;
 	}
 
@@ -45,6 +47,11 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 
 	@Override
 	public Mono<Void> delete(String key) {
+		return denied(key);
+	}
+
+	@Override
+	public Mono<Void> delete(String key, DeleteOptions options) {
 		return denied(key);
 	}
 
