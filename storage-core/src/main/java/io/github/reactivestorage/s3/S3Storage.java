@@ -51,11 +51,13 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidMetadataException;
 import io.github.reactivestorage.InvalidRangeException;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConnectionException;
@@ -79,10 +81,14 @@ import io.github.reactivestorage.support.ETags;
  * of unknown length past one part) becomes a multipart upload with at most {@code maxPartsInFlight}
  * parts uploading at once, so memory stays near {@code partSize × (maxPartsInFlight + 2)} whatever the
  * object's size. A failed or cancelled upload is aborted: no parts are left behind and no object
- * appears. Create-only puts send {@code If-None-Match: *}.</li>
+ * appears. Create-only puts send {@code If-None-Match: *}; conditional puts ({@code ifMatch}) send
+ * {@code If-Match} on the PutObject or on the CompleteMultipartUpload (checked atomically by S3 when
+ * the object is published), after a HEAD that fails a multipart upload early, before any part is
+ * sent, when the etag already differs.</li>
  * <li>Ranged reads ask HEAD for the size, resolve the range by the contract's rules and read with
  * {@code If-Match} on the etag, so the bytes belong to one version.</li>
- * <li>{@code delete} checks existence first (S3 answers a delete of a missing key with success).</li>
+ * <li>{@code delete} checks existence first (S3 answers a delete of a missing key with success);
+ * a conditional delete then sends {@code If-Match} on the DeleteObject.</li>
  * <li>Listings page lazily through ListObjectsV2 continuation tokens (1,000 keys a page).</li>
  * <li>Metadata values are encoded for ASCII-only headers ({@link io.github.reactivestorage.support.HeaderMetadataCodec}); keys must be
  * lower case (S3 lower-cases them).</li>
@@ -133,7 +139,7 @@ public class S3Storage extends AbstractReactiveStorage {
 	public Set<StorageCapability> capabilities() {
 		Set<StorageCapability> capabilities = EnumSet.of(StorageCapability.WRITE, StorageCapability.LIST,
 				StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ, StorageCapability.CONDITIONAL_PUT,
-				StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET, StorageCapability.USER_METADATA);
+				StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET, StorageCapability.USER_METADATA);
 		if (this.presigner != null) {
 			capabilities.add(StorageCapability.URL_PUT);
 		}
@@ -178,6 +184,9 @@ public class S3Storage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		if (options.ifMatch() != null && ETags.strong(options.ifMatch()) == null) {
+			return Mono.error(etagMismatch(key, null));
+		}
 		Map<String, String> metadata = HeaderMetadataCodec.encode(options.metadata());
 		AtomicLong total = new AtomicLong();
 		Flux<Part> parts = Parts.cut(Flux.from(body), this.options.partSize(), total);
@@ -216,8 +225,11 @@ public class S3Storage extends AbstractReactiveStorage {
 		if (options.createOnly()) {
 			request.ifNoneMatch("*");
 		}
-		return call(key, Operation.PUT,
-				() -> this.client.putObject(request.build(), content.body()))
+		if (options.ifMatch() != null) {
+			request.ifMatch(ETags.strong(options.ifMatch()));
+		}
+		return conditional(call(key, Operation.PUT,
+				() -> this.client.putObject(request.build(), content.body())), key, options)
 			.map(response -> StoredObject.builder(key)
 				.size(content.length())
 				.contentType(options.contentType())
@@ -234,6 +246,13 @@ public class S3Storage extends AbstractReactiveStorage {
 			.key(key)
 			.contentType(options.contentType())
 			.metadata(metadata))).map(response -> response.uploadId());
+		if (options.ifMatch() != null) {
+			// no part is sent for an etag that already differs; S3 checks again when completing
+			create = head(key).onErrorMap(ObjectNotFoundException.class, ex -> etagMismatch(key, ex))
+				.filter(head -> options.ifMatch().equals(ETags.opaque(head.eTag())))
+				.switchIfEmpty(Mono.error(() -> etagMismatch(key, null)))
+				.then(create);
+		}
 		return Mono.usingWhen(create, uploadId -> parts
 			.flatMapSequential(part -> uploadPart(key, uploadId, part), this.options.maxPartsInFlight(), 1)
 			.collectList()
@@ -267,7 +286,11 @@ public class S3Storage extends AbstractReactiveStorage {
 		if (options.createOnly()) {
 			request.ifNoneMatch("*");
 		}
-		return call(key, Operation.PUT, () -> this.client.completeMultipartUpload(request.build()))
+		if (options.ifMatch() != null) {
+			request.ifMatch(ETags.strong(options.ifMatch()));
+		}
+		return conditional(call(key, Operation.PUT, () -> this.client.completeMultipartUpload(request.build())), key,
+				options)
 			.map(response -> ETags.opaque(response.eTag()));
 	}
 
@@ -335,6 +358,43 @@ public class S3Storage extends AbstractReactiveStorage {
 		return head(key).then(call(key, Operation.DELETE,
 				() -> this.client.deleteObject(request -> request.bucket(this.bucket).key(key))))
 			.then();
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key, DeleteOptions options) {
+		String expected = options.ifMatch();
+		String header = ETags.strong(expected);
+		if (header == null) {
+			return Mono.error(etagMismatch(key, null));
+		}
+		// S3 answers a delete of a missing key with success, so existence (and, saving a request, the
+		// etag) is checked first; the DeleteObject's If-Match then makes the delete itself conditional
+		return head(key).onErrorMap(ObjectNotFoundException.class, ex -> etagMismatch(key, ex))
+			.filter(head -> expected.equals(ETags.opaque(head.eTag())))
+			.switchIfEmpty(Mono.error(() -> etagMismatch(key, null)))
+			.then(call(key, Operation.DELETE, () -> this.client.deleteObject(request -> request.bucket(this.bucket)
+				.key(key)
+				.ifMatch(header))))
+			.onErrorMap(S3Storage::failedPrecondition, ex -> etagMismatch(key, ex.getCause()))
+			.then();
+	}
+
+	/** A conditional put's failures as {@link PreconditionFailedException}; other puts unchanged. */
+	private static <T> Mono<T> conditional(Mono<T> call, String key, PutOptions options) {
+		if (options.ifMatch() == null) {
+			return call;
+		}
+		return call.onErrorMap(S3Storage::failedPrecondition, ex -> etagMismatch(key, ex.getCause()));
+	}
+
+	/** A conditional write's 412 (or 409 of a conflicting concurrent one), or the 404 S3 answers when no object exists. */
+	private static boolean failedPrecondition(Throwable ex) {
+		return ex instanceof ObjectAlreadyExistsException || ex instanceof PreconditionFailedException
+				|| (ex instanceof ObjectNotFoundException && !(ex.getCause() instanceof NoSuchBucketException));
+	}
+
+	private static PreconditionFailedException etagMismatch(String key, @Nullable Throwable cause) {
+		return new PreconditionFailedException("No object with the etag the write was conditional on", key, cause);
 	}
 
 	// ---- list ----

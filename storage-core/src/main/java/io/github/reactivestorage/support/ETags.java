@@ -29,4 +29,23 @@ public final class ETags {
 		return value.isEmpty() ? null : value;
 	}
 
+	/**
+	 * The opaque etag as a strong HTTP entity tag ({@code "abc"}) for an {@code If-Match} header, or
+	 * {@code null} when it holds a character an entity tag cannot (RFC 9110: visible ASCII except
+	 * {@code "}): no stored object has such an etag, so a condition naming it can only fail, and it
+	 * must never reach a request header (a CR or LF would split it).
+	 */
+	public static @Nullable String strong(String etag) {
+		if (etag.isEmpty()) {
+			return null;
+		}
+		for (int i = 0; i < etag.length(); i++) {
+			char c = etag.charAt(i);
+			if (c < 0x21 || c == '"' || c > 0x7E) {
+				return null;
+			}
+		}
+		return "\"" + etag + "\"";
+	}
+
 }

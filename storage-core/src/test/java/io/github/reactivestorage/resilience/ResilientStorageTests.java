@@ -14,6 +14,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
@@ -118,6 +119,42 @@ class ResilientStorageTests {
 	}
 
 	@Test
+	void conditionalPutOfBytesIsNotRetriedAfterALostAnswer() {
+		String etag = memory.put("a.txt", bytes("v1")).block().etag();
+		LosingAnswers losing = new LosingAnswers(memory);
+		ReactiveStorage storage = new ResilientStorage(losing, RETRY_THREE);
+		// a retry would fail its precondition against the write that succeeded: the caller gets the
+		// connection error (outcome unknown), never a PreconditionFailedException for its own success
+		StepVerifier.create(storage.put("a.txt", bytes("v2"), PutOptions.builder().ifMatch(etag).build()))
+			.expectError(StorageConnectionException.class)
+			.verify();
+		assertThat(losing.calls.get()).isEqualTo(1);
+		assertThat(memory.getBytes("a.txt").block()).isEqualTo(bytes("v2"));
+	}
+
+	@Test
+	void createOnlyPutOfBytesIsNotRetriedAfterALostAnswer() {
+		LosingAnswers losing = new LosingAnswers(memory);
+		ReactiveStorage storage = new ResilientStorage(losing, RETRY_THREE);
+		StepVerifier.create(storage.put("new.txt", bytes("v1"), PutOptions.builder().ifNoneMatch().build()))
+			.expectError(StorageConnectionException.class)
+			.verify();
+		assertThat(losing.calls.get()).isEqualTo(1);
+	}
+
+	@Test
+	void conditionalDeleteIsNotRetriedAndReachesTheDelegate() {
+		String etag = memory.put("a.txt", bytes("v1")).block().etag();
+		LosingAnswers losing = new LosingAnswers(memory);
+		ReactiveStorage storage = new ResilientStorage(losing, RETRY_THREE);
+		StepVerifier.create(storage.delete("a.txt", DeleteOptions.ifMatch(etag)))
+			.expectError(StorageConnectionException.class)
+			.verify();
+		assertThat(losing.calls.get()).isEqualTo(1);
+		assertThat(memory.exists("a.txt").block()).isFalse();
+	}
+
+	@Test
 	void timeoutIsAConnectionErrorNamingTheMount() {
 		ReactiveStorage slow = new ForwardingReactiveStorage(memory) {
 			@Override
@@ -152,6 +189,33 @@ class ResilientStorageTests {
 
 	private static byte[] bytes(String value) {
 		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Does every write, then loses its answer: a connection error instead of the result. */
+	static final class LosingAnswers extends ForwardingReactiveStorage {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		LosingAnswers(ReactiveStorage delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public Mono<StoredObject> put(String key, Publisher<DataBuffer> body, PutOptions options) {
+			return Mono.defer(() -> {
+				this.calls.incrementAndGet();
+				return super.put(key, body, options).then(Mono.error(new StorageConnectionException("reset")));
+			});
+		}
+
+		@Override
+		public Mono<Void> delete(String key, DeleteOptions options) {
+			return Mono.defer(() -> {
+				this.calls.incrementAndGet();
+				return super.delete(key, options).then(Mono.error(new StorageConnectionException("reset")));
+			});
+		}
+
 	}
 
 	/** Fails the first {@code failures} calls of each operation with a connection error. */

@@ -19,7 +19,9 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StoredObject;
@@ -263,6 +265,29 @@ class CachingStorageTests {
 		StepVerifier.create(this.storage.exists("b.txt")).expectNext(false).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(this.storage.get("b.txt")).expectError(ObjectNotFoundException.class).verify(TIMEOUT);
 		assertThat(this.storage.cachedCount()).isZero();
+	}
+
+	@Test
+	void conditionalWritesCompareTheOriginsEtagAndInvalidate() {
+		StoredObject one = putOrigin("c.txt", "one".getBytes(StandardCharsets.UTF_8));
+		expectContent("c.txt", "one".getBytes(StandardCharsets.UTF_8));
+		// the cached info is the origin's, so its etag is the one a compare-and-swap must name
+		StoredObject cached = this.storage.info("c.txt").block(TIMEOUT);
+		assertThat(cached.etag()).isEqualTo(one.etag());
+		StoredObject two = this.storage.put("c.txt", "two".getBytes(StandardCharsets.UTF_8),
+				PutOptions.builder().ifMatch(cached.etag()).build()).block(TIMEOUT);
+		assertThat(this.storage.cachedCount()).isZero();
+		expectContent("c.txt", "two".getBytes(StandardCharsets.UTF_8));
+		StepVerifier.create(this.storage.delete("c.txt", DeleteOptions.ifMatch(one.etag())))
+			.expectError(PreconditionFailedException.class)
+			.verify(TIMEOUT);
+		expectContent("c.txt", "two".getBytes(StandardCharsets.UTF_8));
+		StepVerifier.create(this.storage.delete("c.txt", DeleteOptions.ifMatch(two.etag())))
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(this.storage.cachedCount()).isZero();
+		StepVerifier.create(this.cache.exists("c.txt")).expectNext(false).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.storage.get("c.txt")).expectError(ObjectNotFoundException.class).verify(TIMEOUT);
 	}
 
 	@Test
