@@ -1,8 +1,11 @@
 package io.github.reactivestorage.cache;
 
+import java.util.Set;
+
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.reactivestorage.ReactiveStorage;
+import io.github.reactivestorage.conformance.KnownLimitation;
 import io.github.reactivestorage.conformance.StorageConformanceTests;
 import io.github.reactivestorage.conformance.StorageTestContext;
 import io.github.reactivestorage.memory.MemoryStorage;
@@ -23,6 +26,14 @@ class CachingS3StorageConformanceTests extends StorageConformanceTests {
 				S3ProxyServer.SMALL_PARTS, context.bufferFactory());
 		ReactiveStorage cache = new MemoryStorage(context.mountName() + "-cache", context.bufferFactory(), -1);
 		return new CachingStorage(context.mountName(), origin, cache, -1, null);
+	}
+
+	@Override
+	protected Set<KnownLimitation> knownLimitations() {
+		// S3Proxy 4.1.0 evaluates If-Match on PutObject and CompleteMultipartUpload of its filesystem
+		// stores as a HEAD then a write (Quirks.NATIVE_IF_MATCH lists only azureblob), so racing
+		// conditional writers can all win there; S3 itself checks atomically. The sequential cases run.
+		return Set.of(KnownLimitation.NON_ATOMIC_CONDITIONAL_WRITE);
 	}
 
 }
