@@ -45,12 +45,14 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidKeyException;
 import io.github.reactivestorage.InvalidMetadataException;
 import io.github.reactivestorage.InvalidRangeException;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConfigurationException;
@@ -76,7 +78,10 @@ import io.github.reactivestorage.support.ETags;
  * commits the block list only when the body completes: a body error or a cancel commits nothing and
  * leaves a previous version intact (uploaded but uncommitted blocks are discarded by Azure after a
  * week). Bodies smaller than one block go up in a single request. Create-only puts send
- * {@code If-None-Match: *}.</li>
+ * {@code If-None-Match: *}; conditional puts ({@code ifMatch}) send {@code If-Match} on the single
+ * upload or on the Put Block List that commits the blocks, which Azure checks atomically (a body that
+ * may take blocks first asks for the properties, so that no block is sent for an etag that already
+ * differs). Conditional deletes send {@code If-Match} on the Delete Blob.</li>
  * <li>Metadata keys must be C# identifiers (portable keys {@code [a-z][a-z0-9_]{0,63}} are); others
  * are rejected with {@link InvalidMetadataException}. Values travel as ASCII headers: values that are
  * not plain printable ASCII are stored as RFC 2047 encoded words {@code =?UTF-8?B?...?=} and decoded
@@ -93,8 +98,8 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
-			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
-			StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
+			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
+			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
 
 	private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -181,6 +186,28 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		if (options.ifMatch() == null) {
+			return upload(key, body, options);
+		}
+		String header = ETags.strong(options.ifMatch());
+		if (header == null) {
+			return Mono.error(etagMismatch(key, null));
+		}
+		Mono<StoredObject> upload = upload(key, body, options)
+			.onErrorMap(this::failedPrecondition, ex -> etagMismatch(key, ex.getCause()));
+		if (options.contentLength() >= 0 && options.contentLength() <= this.blockSize) {
+			return upload;
+		}
+		// a body that may go up in blocks is not sent for an etag that already differs
+		return blob(key).getProperties()
+			.onErrorMap(ex -> translate(ex, key))
+			.onErrorMap(this::failedPrecondition, ex -> etagMismatch(key, ex.getCause()))
+			.filter(properties -> options.ifMatch().equals(ETags.opaque(properties.getETag())))
+			.switchIfEmpty(Mono.error(() -> etagMismatch(key, null)))
+			.then(upload);
+	}
+
+	private Mono<StoredObject> upload(String key, Publisher<DataBuffer> body, PutOptions options) {
 		return Mono.defer(() -> {
 			AtomicLong size = new AtomicLong();
 			AtomicReference<@Nullable Throwable> bodyError = new AtomicReference<>();
@@ -210,6 +237,9 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 			BlobRequestConditions conditions = new BlobRequestConditions();
 			if (options.createOnly()) {
 				conditions.setIfNoneMatch("*");
+			}
+			if (options.ifMatch() != null) {
+				conditions.setIfMatch(ETags.strong(options.ifMatch()));
 			}
 			ParallelTransferOptions transfer = new ParallelTransferOptions().setBlockSizeLong(this.blockSize)
 				.setMaxSingleUploadSizeLong(this.blockSize)
@@ -323,6 +353,31 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 	@Override
 	protected Mono<Void> doDelete(String key) {
 		return blob(key).delete().onErrorMap(ex -> translate(ex, key));
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key, DeleteOptions options) {
+		String header = ETags.strong(options.ifMatch());
+		if (header == null) {
+			return Mono.error(etagMismatch(key, null));
+		}
+		return blob(key).deleteWithResponse(null, new BlobRequestConditions().setIfMatch(header))
+			.onErrorMap(ex -> translate(ex, key))
+			.onErrorMap(this::failedPrecondition, ex -> etagMismatch(key, ex.getCause()))
+			.then();
+	}
+
+	/**
+	 * A conditional write's 412, or the 404 of a blob that does not exist; a missing container too when
+	 * the mount creates it on the first write (then it only means that no object exists yet).
+	 */
+	private boolean failedPrecondition(Throwable ex) {
+		return ex instanceof PreconditionFailedException || (ex instanceof ObjectNotFoundException
+				&& (this.createContainer || !isContainerNotFound(ex.getCause())));
+	}
+
+	private static PreconditionFailedException etagMismatch(String key, @Nullable Throwable cause) {
+		return new PreconditionFailedException("No object with the etag the write was conditional on", key, cause);
 	}
 
 	// ---- list ----

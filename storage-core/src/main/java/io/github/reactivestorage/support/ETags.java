@@ -33,10 +33,11 @@ public final class ETags {
 	 * The opaque etag as a strong HTTP entity tag ({@code "abc"}) for an {@code If-Match} header, or
 	 * {@code null} when it holds a character an entity tag cannot (RFC 9110: visible ASCII except
 	 * {@code "}): no stored object has such an etag, so a condition naming it can only fail, and it
-	 * must never reach a request header (a CR or LF would split it).
+	 * must never reach a request header (a CR or LF would split it). {@code *} is refused too: no store
+	 * gives it as an etag, and some (Azurite) read {@code "*"} as the wildcard.
 	 */
 	public static @Nullable String strong(String etag) {
-		if (etag.isEmpty()) {
+		if (etag.isEmpty() || etag.equals("*")) {
 			return null;
 		}
 		for (int i = 0; i < etag.length(); i++) {
