@@ -24,6 +24,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.HttpMethod;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import com.google.cloud.storage.Storage.CopyRequest;
@@ -42,10 +43,12 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidRangeException;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConnectionException;
@@ -72,6 +75,12 @@ import io.github.reactivestorage.support.Listings;
  * session; GCS expires abandoned sessions after a week).</li>
  * <li>Create-only puts and copies send {@code ifGenerationMatch=0}; 412 becomes
  * {@link ObjectAlreadyExistsException}.</li>
+ * <li>Conditional puts and deletes ({@code ifMatch}) read the object's metadata, compare its etag, and
+ * send the generation and metageneration it belongs to as {@code ifGenerationMatch} and
+ * {@code ifMetagenerationMatch} on the resumable upload (checked by GCS when the upload is finalised)
+ * or on the delete: GCS etags cannot be turned into a generation, so the compare is ours and the swap
+ * GCS's, atomic against any write that changes the etag in between. A missing object or another etag
+ * fails before the body is read.</li>
  * <li>{@code copy} is a server-side rewrite setting content type and metadata on the target.</li>
  * <li>Listings are paged lazily with page tokens; GCS lists in lexicographic order.</li>
  * <li>{@code url} gives V4 signed URLs (at most 7 days); they need credentials that can sign
@@ -82,8 +91,8 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
-			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
-			StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
+			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
+			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
 
 	private static final int PAGE_SIZE = 1000;
 
@@ -191,12 +200,45 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doPut(String key, Publisher<DataBuffer> body, PutOptions options) {
+		if (options.ifMatch() == null) {
+			return upload(key, body, options, options.createOnly()
+					? new BlobWriteOption[] { BlobWriteOption.doesNotExist() } : new BlobWriteOption[0]);
+		}
+		return current(key, options.ifMatch()).flatMap(blob -> {
+			List<BlobWriteOption> match = new ArrayList<>(2);
+			match.add(BlobWriteOption.generationMatch(blob.getGeneration()));
+			if (blob.getMetageneration() != null) {
+				match.add(BlobWriteOption.metagenerationMatch(blob.getMetageneration()));
+			}
+			return upload(key, body, options, match.toArray(BlobWriteOption[]::new));
+		}).onErrorMap(GcsStorage::failedPrecondition, ex -> etagMismatch(key, ex));
+	}
+
+	/**
+	 * The live object if its etag is the expected one, else {@link PreconditionFailedException}: the
+	 * compare of a compare-and-swap, whose swap names the generation found.
+	 */
+	private Mono<Blob> current(String key, String expected) {
+		return call(key, () -> this.storage.get(id(key)))
+			.filter(blob -> blob.getGeneration() != null && expected.equals(toStoredObject(blob, key).etag()))
+			.switchIfEmpty(Mono.error(() -> etagMismatch(key, null)));
+	}
+
+	/** A generation precondition's 412, or a 404: the object the generation named is gone. */
+	private static boolean failedPrecondition(Throwable ex) {
+		return ex instanceof ObjectAlreadyExistsException || ex instanceof ObjectNotFoundException;
+	}
+
+	private static PreconditionFailedException etagMismatch(String key, @Nullable Throwable cause) {
+		return new PreconditionFailedException("No object with the etag the write was conditional on", key, cause);
+	}
+
+	private Mono<StoredObject> upload(String key, Publisher<DataBuffer> body, PutOptions options,
+			BlobWriteOption[] writeOptions) {
 		BlobInfo info = BlobInfo.newBuilder(id(key))
 			.setContentType(options.contentType())
 			.setMetadata(options.metadata().isEmpty() ? null : Map.copyOf(options.metadata()))
 			.build();
-		BlobWriteOption[] writeOptions = options.createOnly() ? new BlobWriteOption[] { BlobWriteOption.doesNotExist() }
-				: new BlobWriteOption[0];
 		return GcsUpload.write(body, () -> {
 			WriteChannel channel = this.storage.writer(info, writeOptions);
 			channel.setChunkSize(this.options.writeChunkSize());
@@ -346,6 +388,19 @@ public class GcsStorage extends AbstractReactiveStorage {
 	protected Mono<Void> doDelete(String key) {
 		return call(key, () -> this.storage.delete(id(key))).flatMap(deleted -> deleted ? Mono.empty()
 				: Mono.error(new ObjectNotFoundException("No object '" + key + "'", key, null)));
+	}
+
+	@Override
+	protected Mono<Void> doDelete(String key, DeleteOptions options) {
+		return current(key, options.ifMatch()).flatMap(blob -> call(key, () -> {
+			List<BlobSourceOption> match = new ArrayList<>(2);
+			match.add(BlobSourceOption.generationMatch(blob.getGeneration()));
+			if (blob.getMetageneration() != null) {
+				match.add(BlobSourceOption.metagenerationMatch(blob.getMetageneration()));
+			}
+			return this.storage.delete(id(key), match.toArray(BlobSourceOption[]::new));
+		})).flatMap(deleted -> deleted ? Mono.<Void>empty() : Mono.error(etagMismatch(key, null)))
+			.onErrorMap(GcsStorage::failedPrecondition, ex -> etagMismatch(key, ex));
 	}
 
 	// ---- copy ----
