@@ -44,6 +44,7 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.util.UriUtils;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidKeyException;
 import io.github.reactivestorage.InvalidMetadataException;
 import io.github.reactivestorage.InvalidRangeException;
@@ -243,12 +244,19 @@ public class StorageHandler {
 			PutOptions.Builder options = PutOptions.builder()
 				.contentType(request.headers().contentType().map(MediaType::toString).orElse(null))
 				.contentLength(declared);
-			if ("*".equals(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH))) {
-				options.createOnly(true);
-			}
+			boolean createOnly = "*".equals(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH));
 			Flux<DataBuffer> body = limit(request.bodyToFlux(DataBuffer.class), max, new AtomicLong());
-			return target.storage()
-				.put(target.key(), body, options.build())
+			// If-Match / If-Unmodified-Since: checked before the body is read, then made atomic with the write
+			return WritePreconditions.resolve(request, target.storage(), target.key()).flatMap(condition -> {
+				if (createOnly && condition.ifMatch() != null) {
+					return Mono.error(new PreconditionFailedException("The object cannot both exist and be missing",
+							target.key(), null));
+				}
+				return target.storage()
+					.put(target.key(), body, options.createOnly(createOnly || condition.createOnly())
+						.ifMatch(condition.ifMatch())
+						.build());
+			})
 				.flatMap(stored -> ServerResponse.created(location(request, target.mount(), stored.key()))
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(json(stored)));
@@ -380,7 +388,11 @@ public class StorageHandler {
 		return Mono.defer(() -> {
 			Target target = target(request);
 			requireWritable();
-			return target.storage().delete(target.key()).then(ServerResponse.noContent().build());
+			return WritePreconditions.resolve(request, target.storage(), target.key())
+				.flatMap(condition -> target.storage()
+					.delete(target.key(), (condition.ifMatch() != null) ? DeleteOptions.ifMatch(condition.ifMatch())
+							: DeleteOptions.defaults()))
+				.then(ServerResponse.noContent().build());
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
 	}
 
