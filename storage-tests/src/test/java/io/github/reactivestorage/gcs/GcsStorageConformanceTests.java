@@ -43,7 +43,8 @@ class GcsStorageConformanceTests extends StorageConformanceTests {
 		// preconditions are checked when an upload opens, not when it is finalised, and deletes ignore
 		// them, so racing conditional writers can all win there.
 		return Set.of(KnownLimitation.UNORDERED_LISTING, KnownLimitation.UPLOAD_VISIBLE_BEFORE_COMMIT,
-				KnownLimitation.UPLOAD_NAME_NOT_ENCODED, KnownLimitation.NON_ATOMIC_CONDITIONAL_WRITE);
+				KnownLimitation.UPLOAD_NAME_NOT_ENCODED, KnownLimitation.NON_ATOMIC_CONDITIONAL_WRITE,
+				KnownLimitation.CONDITION_CHECKED_WHEN_UPLOAD_STARTS);
 	}
 
 }
