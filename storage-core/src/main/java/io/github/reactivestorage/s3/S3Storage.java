@@ -139,7 +139,8 @@ public class S3Storage extends AbstractReactiveStorage {
 	public Set<StorageCapability> capabilities() {
 		Set<StorageCapability> capabilities = EnumSet.of(StorageCapability.WRITE, StorageCapability.LIST,
 				StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ, StorageCapability.CONDITIONAL_PUT,
-				StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET, StorageCapability.USER_METADATA);
+				StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
+				StorageCapability.USER_METADATA);
 		if (this.presigner != null) {
 			capabilities.add(StorageCapability.URL_PUT);
 		}
@@ -387,7 +388,10 @@ public class S3Storage extends AbstractReactiveStorage {
 		return call.onErrorMap(S3Storage::failedPrecondition, ex -> etagMismatch(key, ex.getCause()));
 	}
 
-	/** A conditional write's 412 (or 409 of a conflicting concurrent one), or the 404 S3 answers when no object exists. */
+	/**
+	 * A conditional write's 412 (or the 409 of a conflicting concurrent one), or the 404 S3 answers when
+	 * no object exists.
+	 */
 	private static boolean failedPrecondition(Throwable ex) {
 		return ex instanceof ObjectAlreadyExistsException || ex instanceof PreconditionFailedException
 				|| (ex instanceof ObjectNotFoundException && !(ex.getCause() instanceof NoSuchBucketException));
