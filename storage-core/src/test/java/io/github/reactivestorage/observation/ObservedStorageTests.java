@@ -14,7 +14,9 @@ import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
+import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ObjectNotFoundException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.memory.MemoryStorage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +87,20 @@ class ObservedStorageTests {
 		assertThat(tags(this.stopped.get(0))).containsEntry("outcome", "error")
 			.containsEntry("exception", "ObjectNotFoundException")
 			.containsEntry("storage.operation", "info");
+	}
+
+	@Test
+	void conditionalDeletesAreObservedAsDeletes() {
+		String etag = this.storage.put("a.txt", "one".getBytes(StandardCharsets.UTF_8)).block().etag();
+		this.stopped.clear();
+		StepVerifier.create(this.storage.delete("a.txt", DeleteOptions.ifMatch("stale")))
+			.expectError(PreconditionFailedException.class)
+			.verify();
+		StepVerifier.create(this.storage.delete("a.txt", DeleteOptions.ifMatch(etag))).verifyComplete();
+		assertThat(tags(this.stopped.get(0))).containsEntry("storage.operation", "delete")
+			.containsEntry("exception", "PreconditionFailedException");
+		assertThat(tags(this.stopped.get(1))).containsEntry("storage.operation", "delete")
+			.containsEntry("outcome", "success");
 	}
 
 	@Test
