@@ -26,10 +26,12 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
+import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.UnsupportedStorageOperationException;
 
 /**
  * A multipart upload, all or nothing. Every file part is stored create-only, so the request never
@@ -117,15 +119,25 @@ final class MultipartUpload {
 		Mono<Void> rollback(ReactiveStorage storage) {
 			boolean conditional = storage.supports(StorageCapability.CONDITIONAL_WRITE);
 			return Flux.fromIterable(this.objects)
-				.concatMap(object -> storage
-					.delete(object.key(), (conditional && object.etag() != null) ? DeleteOptions.ifMatch(object.etag())
-							: DeleteOptions.defaults())
-					.onErrorResume(ex -> {
+				.concatMap(object -> delete(storage, object, conditional).onErrorResume(ex -> {
 						logger.warn("Could not remove '" + object.key() + "' of mount '" + storage.name()
 								+ "' after a failed multipart upload", ex);
 						return Mono.empty();
 					}))
 				.then();
+		}
+
+		/**
+		 * A delete of the object as this request stored it. A decorator may declare conditional writes
+		 * without forwarding the conditional delete: then the delete is unconditional.
+		 */
+		private static Mono<Void> delete(ReactiveStorage storage, StoredObject object, boolean conditional) {
+			if (!conditional || object.etag() == null) {
+				return storage.delete(object.key());
+			}
+			return storage.delete(object.key(), DeleteOptions.ifMatch(object.etag()))
+				.onErrorResume(UnsupportedStorageOperationException.class, ex -> storage.delete(object.key()))
+				.onErrorResume(PreconditionFailedException.class, ex -> Mono.empty());
 		}
 
 	}
