@@ -18,7 +18,6 @@ import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.StorageConfigurationException;
 import io.github.reactivestorage.StorageConnectionException;
-import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StoragePermissionException;
 
 /**
@@ -72,19 +71,24 @@ public class StorageMountHealthIndicator implements ReactiveHealthIndicator {
 			});
 	}
 
-	/** The kind of failure, from the storage API's own types only (never an SDK class name). */
+	/** The kind of failure, a fixed word (never an exception or SDK class name). */
 	private static String kind(Throwable ex) {
 		if (ex instanceof TimeoutException) {
-			return "Timeout";
+			return "timeout";
 		}
-		if (ex instanceof StorageException) {
-			for (Class<?> type = ex.getClass(); type != null; type = type.getSuperclass()) {
-				if (type.getPackageName().equals(StorageException.class.getPackageName())) {
-					return type.getSimpleName();
-				}
-			}
+		if (ex instanceof StorageConnectionException) {
+			return "unreachable";
 		}
-		return "Error";
+		if (ex instanceof StoragePermissionException) {
+			return "permission";
+		}
+		if (ex instanceof StorageConfigurationException) {
+			return "configuration";
+		}
+		if (ex instanceof ObjectNotFoundException) {
+			return "not-found";
+		}
+		return "failed";
 	}
 
 	private String reason(Throwable ex) {
@@ -95,7 +99,7 @@ public class StorageMountHealthIndicator implements ReactiveHealthIndicator {
 			return "The store is unreachable";
 		}
 		if (ex instanceof StoragePermissionException) {
-			return "The store refused the mount's credentials or permissions";
+			return "The store did not accept the mount's credentials or permissions";
 		}
 		if (ex instanceof StorageConfigurationException) {
 			return "The mount is not configured correctly";
