@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -26,8 +27,13 @@ import reactor.netty.http.server.HttpServer;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageMounts;
@@ -53,6 +59,8 @@ class StorageEndpointsSlowClientSecurityTests {
 	private DisposableServer server;
 
 	private ReactiveStorage storage;
+
+	private RouterFunction<ServerResponse> routes;
 
 	private final AtomicBoolean readCancelled = new AtomicBoolean();
 
@@ -86,8 +94,9 @@ class StorageEndpointsSlowClientSecurityTests {
 		properties.setMounts(List.of("files"));
 		properties.setIdleTimeout(IDLE);
 		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("files", this.storage), "files"), properties);
+		this.routes = StorageRoutes.routes("/storage", handler);
 		this.server = HttpServer.create().host("127.0.0.1").port(0)
-			.handle(new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(StorageRoutes.routes("/storage", handler))))
+			.handle(new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(this.routes)))
 			.bindNow();
 	}
 
@@ -146,6 +155,33 @@ class StorageEndpointsSlowClientSecurityTests {
 		}
 		await(() -> !exists("up/first.txt"), "the first part to be removed after the disconnect");
 		assertThat(exists("up/second.txt")).isFalse();
+		assertThat(this.storage.getBytes("up/old.txt").block()).asString().isEqualTo("old");
+		assertNoStagingFiles();
+	}
+
+	/**
+	 * A request whose processing is cancelled (as a server does when the exchange is abandoned) rather than
+	 * failed: the cancel path must remove what was stored too.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "filesystem" })
+	void aCancelledMultipartUploadRemovesWhatItStored(String backend) throws Exception {
+		start(backend);
+		this.storage.put("up/old.txt", "old".getBytes(StandardCharsets.UTF_8)).block();
+		String boundary = "cancel-boundary";
+		String parts = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"first.txt\"\r\n\r\n"
+				+ "first part\r\n--" + boundary
+				+ "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"old.txt\"\r\n\r\nnever fini";
+		Flux<DataBuffer> body = Flux.concat(
+				Mono.fromSupplier(() -> DefaultDataBufferFactory.sharedInstance.wrap(parts.getBytes(StandardCharsets.US_ASCII))),
+				Flux.never());
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/storage/files?prefix=up")
+			.contentType(MediaType.parseMediaType("multipart/form-data; boundary=" + boundary))
+			.body(body));
+		Disposable request = RouterFunctions.toWebHandler(this.routes).handle(exchange).subscribe();
+		await(() -> exists("up/first.txt"), "the first part to be stored");
+		request.dispose();
+		await(() -> !exists("up/first.txt"), "the first part to be removed after the cancel");
 		assertThat(this.storage.getBytes("up/old.txt").block()).asString().isEqualTo("old");
 		assertNoStagingFiles();
 	}
