@@ -250,7 +250,7 @@ public class StorageHandler {
 			Target target = target(request);
 			requireWritable();
 			long declared = request.headers().contentLength().orElse(-1);
-			long max = maxUploadSize(this.properties);
+			long max = maxUploadSize();
 			if (max >= 0 && declared > max) {
 				return Mono.error(tooLarge(max));
 			}
@@ -317,6 +317,10 @@ public class StorageHandler {
 
 	private static StorageQuotaExceededException tooLarge(long max) {
 		return new UploadLimitExceededException("Upload is larger than the " + max + " bytes allowed (storage.web.max-upload-size)");
+	}
+
+	private long maxUploadSize() {
+		return maxUploadSize(this.properties);
 	}
 
 	static long maxUploadSize(StorageWebProperties properties) {
