@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -516,7 +517,8 @@ public class StorageHandler {
 			return this.accessPolicy.check(access)
 				.defaultIfEmpty(StorageAccessDecision.DENIED)
 				.flatMap(decision -> switch (decision) {
-					case GRANTED -> next.handle(request);
+					// errors the endpoints raise themselves (limits, timeouts) name the request's mount and key
+					case GRANTED -> next.handle(request).contextWrite(Context.of(StorageProblems.TARGET, access));
 					case DENIED -> StorageProblems.problem(HttpStatus.FORBIDDEN, "Access to the mount is denied",
 							access.mount(), access.key(), request.exchange());
 					case UNAUTHENTICATED -> StorageProblems.problem(HttpStatus.UNAUTHORIZED,

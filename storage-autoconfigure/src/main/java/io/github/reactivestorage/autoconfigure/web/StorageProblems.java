@@ -36,6 +36,9 @@ final class StorageProblems {
 
 	static final String FAILED = "The storage operation failed";
 
+	/** Context key of the {@link StorageAccessRequest} a handler serves. */
+	static final String TARGET = StorageProblems.class.getName() + ".target";
+
 	private StorageProblems() {
 	}
 
@@ -132,9 +135,12 @@ final class StorageProblems {
 	static Mono<ServerResponse> respond(StorageException ex) {
 		return Mono.deferContextual(context -> {
 			ServerWebExchange exchange = context.getOrDefault(StorageWebFilters.EXCHANGE, null);
+			StorageAccessRequest target = context.getOrDefault(TARGET, null);
 			HttpStatus status = status(ex);
 			log(exchange, status, ex);
-			return problem(status, detail(ex), ex.getMount(), ex.getKey(), exchange);
+			String mount = (ex.getMount() != null || target == null) ? ex.getMount() : target.mount();
+			String key = (ex.getKey() != null || target == null || target.prefix()) ? ex.getKey() : target.key();
+			return problem(status, detail(ex), mount, key, exchange);
 		});
 	}
 
