@@ -2,25 +2,22 @@ package io.github.reactivestorage.autoconfigure.web;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -29,13 +26,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.codec.multipart.FilePartEvent;
-import org.springframework.http.codec.multipart.PartEvent;
-import org.springframework.http.server.reactive.AbstractServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -46,22 +38,18 @@ import org.springframework.web.util.UriUtils;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidKeyException;
-import io.github.reactivestorage.InvalidMetadataException;
 import io.github.reactivestorage.InvalidRangeException;
-import io.github.reactivestorage.KeyConflictException;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
-import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StorageMounts;
 import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StorageQuotaExceededException;
 import io.github.reactivestorage.StoredObject;
-import io.github.reactivestorage.UnsupportedStorageOperationException;
 
 /**
  * Handles the storage endpoints: streams uploads into and downloads out of the exposed mounts, with
@@ -71,8 +59,6 @@ import io.github.reactivestorage.UnsupportedStorageOperationException;
  */
 public class StorageHandler {
 
-	private static final Log logger = LogFactory.getLog(StorageHandler.class);
-
 	private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
 	private final StorageMounts mounts;
@@ -81,11 +67,40 @@ public class StorageHandler {
 
 	private final String basePath;
 
+	private final StorageAccessPolicy accessPolicy;
+
+	private final ActiveContentPolicy activeContent;
+
+	private final MultipartUpload multipart;
+
+	/**
+	 * Endpoints that grant every request to the exposed mounts.
+	 * @param mounts the mounts
+	 * @param properties the endpoints' properties
+	 */
 	public StorageHandler(StorageMounts mounts, StorageWebProperties properties) {
+		this(mounts, properties, StorageAccessPolicy.permitAll());
+	}
+
+	/**
+	 * Endpoints that ask {@code accessPolicy} about every request before any I/O.
+	 * @param mounts the mounts
+	 * @param properties the endpoints' properties
+	 * @param accessPolicy decides every request
+	 */
+	public StorageHandler(StorageMounts mounts, StorageWebProperties properties, StorageAccessPolicy accessPolicy) {
 		this.mounts = mounts;
 		this.properties = properties;
 		String base = properties.getBasePath();
 		this.basePath = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+		this.accessPolicy = accessPolicy;
+		this.activeContent = new ActiveContentPolicy(properties.getInlineTypes());
+		this.multipart = new MultipartUpload(properties);
+	}
+
+	/** The idle timeout of request and response bodies. */
+	Duration idleTimeout() {
+		return this.properties.getIdleTimeout();
 	}
 
 	// ---- downloads ----
@@ -131,6 +146,7 @@ public class StorageHandler {
 				if (request.queryParam("download").isPresent()) {
 					builder.header(HttpHeaders.CONTENT_DISPOSITION, contentDisposition(StorageKeys.filename(key)));
 				}
+				builder.headers(headers -> this.activeContent.apply(headers, object, key));
 				if (head) {
 					return builder.build();
 				}
@@ -245,7 +261,7 @@ public class StorageHandler {
 				.contentType(request.headers().contentType().map(MediaType::toString).orElse(null))
 				.contentLength(declared);
 			boolean createOnly = "*".equals(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH));
-			Flux<DataBuffer> body = limit(request.bodyToFlux(DataBuffer.class), max, new AtomicLong());
+			Flux<DataBuffer> body = limit(idleTimeout(request.bodyToFlux(DataBuffer.class)), max, new AtomicLong());
 			// If-Match / If-Unmodified-Since: checked before the body is read, then made atomic with the write
 			return WritePreconditions.resolve(request, target.storage(), target.key()).flatMap(condition -> {
 				if (createOnly && condition.ifMatch() != null) {
@@ -263,79 +279,21 @@ public class StorageHandler {
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
 	}
 
-	/** {@code POST {base}/{mount}?prefix=p} with {@code multipart/form-data}: each file part is stored. */
+	/**
+	 * {@code POST {base}/{mount}?prefix=p} with {@code multipart/form-data}: each file part is stored,
+	 * all or nothing ({@link MultipartUpload}).
+	 */
 	public Mono<ServerResponse> uploadMultipart(ServerRequest request) {
 		return Mono.defer(() -> {
 			Target target = mountTarget(request);
 			requireWritable();
 			String prefix = request.queryParam("prefix").map(StorageHandler::directoryPrefix).orElse("");
-			long max = maxUploadSize();
-			AtomicLong total = new AtomicLong();
-			List<String> stored = new ArrayList<>();
-			ReactiveStorage storage = target.storage();
-			return onEventLoop(request, request.bodyToFlux(PartEvent.class))
-				.windowUntil(PartEvent::isLast)
-				.concatMap(part -> part.switchOnFirst((first, events) -> {
-					if (first.hasValue() && first.get() instanceof FilePartEvent filePart) {
-						String key = prefix + filePart.filename();
-						String contentType = filePart.headers().getContentType() != null
-								? filePart.headers().getContentType().toString() : null;
-						Flux<DataBuffer> content = limit(events.map(PartEvent::content), max, total);
-						return storage.put(key, content, PutOptions.builder().contentType(contentType).build())
-							.doOnNext(object -> stored.add(object.key()));
-					}
-					return events.doOnNext(event -> DataBufferUtils.release(event.content())).then(Mono.empty());
-				}))
-				.collectList()
+			return this.multipart.store(request, target.storage(), prefix)
 				.flatMap(objects -> ServerResponse.status(HttpStatus.CREATED)
 					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(objects.stream().map(StorageHandler::json).toList()))
-				.onErrorResume(ex -> Flux.fromIterable(stored)
-					.concatMap(key -> storage.delete(key).onErrorResume(cleanup -> Mono.empty()))
-					.then(Mono.error(ex)));
+					.bodyValue(objects.stream().map(StorageHandler::json).toList()));
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
 				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
-	}
-
-	/**
-	 * Subscribes to the part events, and sends them every request, on the connection's event loop when the
-	 * server is Reactor Netty. The stores ask for more from other threads (a file mount asks from the thread
-	 * that completed the previous write), and a request that reaches Spring's multipart reader from another
-	 * thread while the event loop emits can race inside it: its {@code concatMap} hands each part event out
-	 * through a scalar subscription that two threads may both trigger (see
-	 * {@code Operators.MultiSubscriptionSubscriber.set/request} and {@code FluxConcatMap.WeakScalarSubscription}),
-	 * which emits an event twice (its buffer is then released twice, which frees sibling request chunks that
-	 * share its parent's reference count) or loses one.
-	 */
-	private static Flux<PartEvent> onEventLoop(ServerRequest request, Flux<PartEvent> events) {
-		Executor eventLoop = REACTOR_NETTY ? ReactorNettyEventLoop.of(request) : null;
-		return (eventLoop != null) ? events.subscribeOn(Schedulers.fromExecutor(eventLoop), true) : events;
-	}
-
-	private static final boolean REACTOR_NETTY = ClassUtils.isPresent("reactor.netty.Connection",
-			StorageHandler.class.getClassLoader());
-
-	/** Kept apart so that the handler loads without Reactor Netty on the class path. */
-	private static final class ReactorNettyEventLoop {
-
-		static @Nullable Executor of(ServerRequest request) {
-			ServerHttpRequest serverRequest = request.exchange().getRequest();
-			while (serverRequest instanceof ServerHttpRequestDecorator decorator) {
-				serverRequest = decorator.getDelegate();
-			}
-			if (!(serverRequest instanceof AbstractServerHttpRequest server)) {
-				return null;
-			}
-			try {
-				return (server.getNativeRequest() instanceof reactor.netty.Connection connection)
-						? connection.channel().eventLoop() : null;
-			}
-			catch (IllegalStateException ex) {
-				// A mock request (WebTestClient bound to a router) has no native request
-				return null;
-			}
-		}
-
 	}
 
 	private static String directoryPrefix(String prefix) {
@@ -343,7 +301,16 @@ public class StorageHandler {
 		return (trimmed.isEmpty() || trimmed.endsWith("/")) ? trimmed : trimmed + "/";
 	}
 
-	private Flux<DataBuffer> limit(Flux<DataBuffer> body, long max, AtomicLong total) {
+	/** Ends the body with {@link RequestIdleTimeoutException} when it pauses longer than the idle timeout. */
+	private Flux<DataBuffer> idleTimeout(Flux<DataBuffer> body) {
+		return body.timeout(this.properties.getIdleTimeout(), Flux.error(StorageHandler::idle));
+	}
+
+	static RequestIdleTimeoutException idle() {
+		return new RequestIdleTimeoutException("The request body paused for longer than storage.web.idle-timeout");
+	}
+
+	static Flux<DataBuffer> limit(Flux<DataBuffer> body, long max, AtomicLong total) {
 		if (max < 0) {
 			return body;
 		}
@@ -358,12 +325,16 @@ public class StorageHandler {
 		});
 	}
 
-	private StorageQuotaExceededException tooLarge(long max) {
-		return new StorageQuotaExceededException("Upload is larger than the " + max + " bytes allowed (storage.web.max-upload-size)");
+	private static StorageQuotaExceededException tooLarge(long max) {
+		return new UploadLimitExceededException("Upload is larger than the " + max + " bytes allowed (storage.web.max-upload-size)");
 	}
 
 	private long maxUploadSize() {
-		return (this.properties.getMaxUploadSize() != null) ? this.properties.getMaxUploadSize().toBytes() : -1;
+		return maxUploadSize(this.properties);
+	}
+
+	static long maxUploadSize(StorageWebProperties properties) {
+		return (properties.getMaxUploadSize() != null) ? properties.getMaxUploadSize().toBytes() : -1;
 	}
 
 	private void requireWritable() {
@@ -530,7 +501,7 @@ public class StorageHandler {
 	private ReactiveStorage mount(String name) {
 		List<String> exposed = this.properties.getMounts();
 		ReactiveStorage storage = this.mounts.asMap().get(name);
-		if (storage == null || (!exposed.isEmpty() && !exposed.contains(name))) {
+		if (storage == null || !exposed.contains(name)) {
 			throw new MountNotExposedException(name);
 		}
 		return storage;
@@ -547,6 +518,50 @@ public class StorageHandler {
 
 	}
 
+	// ---- access ----
+
+	/**
+	 * The authorization filter of every route: asks the {@link StorageAccessPolicy} about the request
+	 * once its mount and key (or prefix) are known, before the handler does any I/O.
+	 */
+	Mono<ServerResponse> authorize(ServerRequest request, HandlerFunction<ServerResponse> next) {
+		return Mono.defer(() -> {
+			StorageAccessRequest access = accessRequest(request);
+			return this.accessPolicy.check(access)
+				.defaultIfEmpty(StorageAccessDecision.DENIED)
+				.flatMap(decision -> switch (decision) {
+					// errors the endpoints raise themselves (limits, timeouts) name the request's mount and key
+					case GRANTED -> next.handle(request).contextWrite(Context.of(StorageProblems.TARGET, access));
+					case DENIED -> StorageProblems.problem(HttpStatus.FORBIDDEN, "Access to the mount is denied",
+							access.mount(), access.key(), request.exchange());
+					case UNAUTHENTICATED -> StorageProblems.problem(HttpStatus.UNAUTHORIZED,
+							"Authentication is required", access.mount(), access.key(), request.exchange());
+				});
+		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
+	}
+
+	private StorageAccessRequest accessRequest(ServerRequest request) {
+		String method = request.method().name();
+		if (method.equals("POST")) {
+			String prefix = request.queryParam("prefix").map(StorageHandler::directoryPrefix).orElse("");
+			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.WRITE,
+					prefix, true);
+		}
+		String rest = pathAfterBase(request);
+		int slash = rest.indexOf('/');
+		if (method.equals("GET") && (slash < 0 || slash == rest.length() - 1)) {
+			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.LIST,
+					request.queryParam("prefix").orElse(""), true);
+		}
+		Target target = target(request);
+		StorageOperation operation = switch (method) {
+			case "PUT" -> StorageOperation.WRITE;
+			case "DELETE" -> StorageOperation.DELETE;
+			default -> StorageOperation.READ;
+		};
+		return new StorageAccessRequest(request.exchange(), target.mount(), operation, target.key(), false);
+	}
+
 	// ---- errors ----
 
 	/**
@@ -555,53 +570,23 @@ public class StorageHandler {
 	 */
 	private Mono<ServerResponse> unexpected(Throwable ex) {
 		if (ex instanceof DecodingException || ex instanceof ServerWebInputException) {
-			return problem(HttpStatus.BAD_REQUEST, "The request body could not be read", null, null);
+			return StorageProblems.respond(HttpStatus.BAD_REQUEST, "The request body could not be read", ex);
 		}
 		if (ex instanceof ResponseStatusException statusException) {
 			HttpStatus status = HttpStatus.resolve(statusException.getStatusCode().value());
 			if (status != null && status.is4xxClientError()) {
-				return problem(status, status.getReasonPhrase(), null, null);
+				return StorageProblems.respond(status, status.getReasonPhrase(), ex);
 			}
 		}
-		logger.error("Storage endpoint failed", ex);
-		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "The storage operation failed", null, null);
+		return StorageProblems.respond(HttpStatus.INTERNAL_SERVER_ERROR, StorageProblems.FAILED, ex);
 	}
 
 	private Mono<ServerResponse> error(StorageException ex) {
-		HttpStatus status = status(ex);
-		String detail = (status == HttpStatus.INTERNAL_SERVER_ERROR) ? "The storage operation failed" : ex.getReason();
-		return problem(status, detail, ex.getMount(), ex.getKey());
+		return StorageProblems.respond(ex);
 	}
 
 	static HttpStatus status(StorageException ex) {
-		if (ex instanceof ObjectNotFoundException || ex instanceof MountNotExposedException) {
-			return HttpStatus.NOT_FOUND;
-		}
-		if (ex instanceof InvalidKeyException || ex instanceof InvalidMetadataException) {
-			return HttpStatus.BAD_REQUEST;
-		}
-		if (ex instanceof InvalidRangeException) {
-			return HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
-		}
-		if (ex instanceof StoragePermissionException) {
-			return HttpStatus.FORBIDDEN;
-		}
-		if (ex instanceof StorageQuotaExceededException) {
-			return HttpStatus.CONTENT_TOO_LARGE;
-		}
-		if (ex instanceof PreconditionFailedException) {
-			return HttpStatus.PRECONDITION_FAILED;
-		}
-		if (ex instanceof KeyConflictException) {
-			return HttpStatus.CONFLICT;
-		}
-		if (ex instanceof UnsupportedStorageOperationException) {
-			return HttpStatus.NOT_IMPLEMENTED;
-		}
-		if (ex instanceof StorageConnectionException) {
-			return HttpStatus.SERVICE_UNAVAILABLE;
-		}
-		return HttpStatus.INTERNAL_SERVER_ERROR;
+		return StorageProblems.status(ex);
 	}
 
 	private static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, @Nullable String mount,
@@ -613,14 +598,7 @@ public class StorageHandler {
 
 	private static ProblemDetail problemBody(HttpStatus status, @Nullable String detail, @Nullable String mount,
 			@Nullable String key) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, (detail != null) ? detail : status.getReasonPhrase());
-		if (mount != null) {
-			problem.setProperty("mount", mount);
-		}
-		if (key != null) {
-			problem.setProperty("key", key);
-		}
-		return problem;
+		return StorageProblems.body(status, (detail != null) ? detail : status.getReasonPhrase(), mount, key, null);
 	}
 
 	static Map<String, Object> json(StoredObject object) {

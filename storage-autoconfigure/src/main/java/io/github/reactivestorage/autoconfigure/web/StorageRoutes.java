@@ -17,12 +17,21 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * POST     {base}/{mount}         multipart upload (?prefix=)
  * GET      {base}/{mount}         listing page (?prefix=&amp;limit=&amp;after=&amp;delimiter=)
  * </pre>
+ *
+ * Every route is filtered: {@code X-Content-Type-Options: nosniff} on every answer, the handler's
+ * {@link StorageAccessPolicy} before any I/O, and {@code storage.web.idle-timeout} on response bodies.
  */
 public final class StorageRoutes {
 
 	private StorageRoutes() {
 	}
 
+	/**
+	 * The routes under {@code basePath}.
+	 * @param basePath the path the routes are served under
+	 * @param handler the handler
+	 * @return the routes, filtered
+	 */
 	public static RouterFunction<ServerResponse> routes(String basePath, StorageHandler handler) {
 		String base = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
 		return RouterFunctions.route()
@@ -36,6 +45,10 @@ public final class StorageRoutes {
 					handler::uploadMultipart)
 			.POST(base + "/{mount}/", RequestPredicates.contentType(MediaType.MULTIPART_FORM_DATA),
 					handler::uploadMultipart)
+			// the first filter registered is the outermost
+			.filter(StorageWebFilters.common())
+			.filter(StorageWebFilters.responseIdleTimeout(handler.idleTimeout()))
+			.filter(handler::authorize)
 			.build();
 	}
 

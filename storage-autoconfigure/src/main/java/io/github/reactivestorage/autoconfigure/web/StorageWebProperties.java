@@ -1,5 +1,6 @@
 package io.github.reactivestorage.autoconfigure.web;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,9 +26,28 @@ public class StorageWebProperties {
 	private String basePath = "/storage";
 
 	/**
-	 * Mounts the endpoints expose. Empty exposes every mount.
+	 * Mounts the endpoints expose, by name. Only these are served; empty exposes none.
 	 */
 	private List<String> mounts = new ArrayList<>();
+
+	/**
+	 * Content types that downloads may show inline in a browser. Every other type, and every type a
+	 * browser runs or renders as a document (HTML, XML, SVG, JavaScript, PDF) whatever this list says,
+	 * is sent as an attachment with "Content-Security-Policy: sandbox".
+	 */
+	private List<String> inlineTypes = new ArrayList<>(List.of("image/png", "image/jpeg", "image/gif",
+			"image/webp", "image/avif", "audio/*", "video/*", "text/plain", "text/csv", "application/json"));
+
+	/**
+	 * Most parts (files and form fields, empty ones included) a multipart upload may have; more answer 413.
+	 */
+	private int maxParts = 100;
+
+	/**
+	 * Longest pause allowed while an upload or a download streams; a request idle for longer is aborted
+	 * (an upload stores nothing).
+	 */
+	private Duration idleTimeout = Duration.ofSeconds(60);
 
 	/**
 	 * Largest upload (a raw PUT body, or all files of a multipart POST together). Checked while the
@@ -72,6 +92,30 @@ public class StorageWebProperties {
 
 	public void setMounts(List<String> mounts) {
 		this.mounts = mounts;
+	}
+
+	public List<String> getInlineTypes() {
+		return this.inlineTypes;
+	}
+
+	public void setInlineTypes(List<String> inlineTypes) {
+		this.inlineTypes = inlineTypes;
+	}
+
+	public int getMaxParts() {
+		return this.maxParts;
+	}
+
+	public void setMaxParts(int maxParts) {
+		this.maxParts = maxParts;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
 	}
 
 	public @Nullable DataSize getMaxUploadSize() {

@@ -47,13 +47,16 @@ class StorageActuatorAutoConfigurationTests {
 				new ForwardingReactiveStorage(new MemoryStorage("broken")) {
 					@Override
 					public Mono<Boolean> exists(String key) {
-						return Mono.error(new StorageConnectionException("Could not reach the store"));
+						return Mono.error(new StorageConnectionException("Could not reach s3.internal.example:9000"));
 					}
 				}, "s3", Duration.ofSeconds(1));
 		Health health = indicator.health().block();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails()).containsEntry("error", "StorageConnectionException")
-			.containsEntry("reason", "Could not reach the store");
+		assertThat(health.getDetails()).containsEntry("error", "unreachable")
+			.containsEntry("reason", "The store is unreachable")
+			.containsEntry("mount", "broken")
+			.containsKey("errorId");
+		assertThat(health.getDetails().toString()).doesNotContain("s3.internal.example", "9000", "Exception");
 	}
 
 	@Test
@@ -67,7 +70,7 @@ class StorageActuatorAutoConfigurationTests {
 				}, "http", Duration.ofMillis(100));
 		Health health = indicator.health().block(Duration.ofSeconds(5));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails()).containsEntry("error", "TimeoutException");
+		assertThat(health.getDetails()).containsEntry("error", "timeout");
 	}
 
 	@Test

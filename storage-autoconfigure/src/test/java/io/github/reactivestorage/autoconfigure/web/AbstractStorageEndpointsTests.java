@@ -101,7 +101,9 @@ abstract class AbstractStorageEndpointsTests {
 			.bodyValue(big)
 			.exchange()
 			.expectStatus().isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
-			.expectBody().jsonPath("$.status").isEqualTo(413);
+			.expectBody().jsonPath("$.status").isEqualTo(413)
+			.jsonPath("$.mount").isEqualTo("files")
+			.jsonPath("$.key").isEqualTo("big.bin");
 		assertThat(this.storage.exists("big.bin").block()).isFalse();
 	}
 

@@ -46,8 +46,9 @@ class MultipartUploadThreadingTests {
 	@Test
 	void multipartBodyIsRequestedOnlyOnTheEventLoop() {
 		FilesystemStorage storage = new FilesystemStorage("files", this.directory.resolve("files"));
-		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("files", storage), null),
-				new StorageWebProperties());
+		StorageWebProperties properties = new StorageWebProperties();
+		properties.setMounts(java.util.List.of("files"));
+		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("files", storage), null), properties);
 		HttpHandler routes = RouterFunctions.toHttpHandler(StorageRoutes.routes("/storage", handler));
 		Set<String> requestingThreads = ConcurrentHashMap.newKeySet();
 		HttpHandler recording = (request, response) -> routes.handle(new ServerHttpRequestDecorator(request) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -61,6 +62,7 @@ class StorageEndpointsLargeTransferTests {
 	void startServer() {
 		this.storage = new FilesystemStorage("files", this.directory.resolve("files"));
 		StorageWebProperties properties = new StorageWebProperties();
+		properties.setMounts(List.of("files"));
 		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("files", this.storage), null), properties);
 		ReactorHttpHandlerAdapter adapter = new ReactorHttpHandlerAdapter(
 				RouterFunctions.toHttpHandler(StorageRoutes.routes("/storage", handler)));

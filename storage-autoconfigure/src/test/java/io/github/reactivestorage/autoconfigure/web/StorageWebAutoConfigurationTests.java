@@ -82,7 +82,7 @@ class StorageWebAutoConfigurationTests {
 
 	@Test
 	void userRouterFunctionReplacesTheDefault() {
-		this.runner.withPropertyValues("storage.web.enabled=true")
+		this.runner.withPropertyValues("storage.web.enabled=true", "storage.web.mounts=uploads")
 			.withUserConfiguration(OwnRoutes.class)
 			.run(context -> {
 				assertThat(context).hasSingleBean(StorageHandler.class);
@@ -116,8 +116,7 @@ class StorageWebAutoConfigurationTests {
 			}
 
 		};
-		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("down", down), "down"),
-				new StorageWebProperties());
+		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("down", down), "down"), exposing("down"));
 		WebTestClient client = WebTestClient.bindToRouterFunction(StorageRoutes.routes("/storage", handler)).build();
 		for (WebTestClient.ResponseSpec response : new WebTestClient.ResponseSpec[] {
 				client.get().uri("/storage/down/a.txt").exchange(),
@@ -151,8 +150,7 @@ class StorageWebAutoConfigurationTests {
 			}
 
 		};
-		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("rec", recording), "rec"),
-				new StorageWebProperties());
+		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("rec", recording), "rec"), exposing("rec"));
 		WebTestClient client = WebTestClient.bindToRouterFunction(StorageRoutes.routes("/storage", handler)).build();
 		client.put().uri("/storage/rec/notes/a.csv").contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
 			.contentLength(5)
@@ -164,6 +162,12 @@ class StorageWebAutoConfigurationTests {
 			assertThat(options.contentLength()).isEqualTo(5);
 			assertThat(options.contentType()).isEqualTo("text/csv;charset=UTF-8");
 		});
+	}
+
+	private static StorageWebProperties exposing(String... mounts) {
+		StorageWebProperties properties = new StorageWebProperties();
+		properties.setMounts(java.util.List.of(mounts));
+		return properties;
 	}
 
 	@Configuration(proxyBeanMethods = false)
