@@ -32,10 +32,14 @@ import io.github.reactivestorage.support.ForwardingReactiveStorage;
  * <ul>
  * <li>Retried: {@code info}, {@code exists}, {@code url}, {@code list} (only while it has emitted
  * nothing), {@code get} (only while it has emitted no buffer: a retry never repeats bytes), and
- * {@code put(key, byte[])} whose body can be sent again.</li>
+ * {@code put(key, byte[])} whose body can be sent again, unless it is conditional.</li>
  * <li>Never retried: {@code put} of a {@code Publisher} body (a one-shot stream cannot be replayed
  * silently), {@code delete} (a retry after a lost answer would report not-found for a delete that
- * succeeded), {@code copy} and {@code move}.</li>
+ * succeeded), {@code copy} and {@code move}, and a conditional put (create-only or
+ * {@code ifMatch}): when the answer to the first attempt is lost, that attempt may have stored the
+ * object, and a second would then fail its own precondition (412 for a write that succeeded); an
+ * etag cannot tell whose write it was, so the caller gets the transient error and decides (for
+ * example with {@code info}).</li>
  * <li>A timeout is a {@link StorageConnectionException} with the {@link TimeoutException} as cause;
  * for {@code get} and {@code list} it bounds the wait for the first element.</li>
  * </ul>
@@ -60,7 +64,8 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 
 	@Override
 	public Mono<StoredObject> put(String key, byte[] content, PutOptions options) {
-		return retry(timeout(super.put(key, content, options), key));
+		Mono<StoredObject> put = timeout(super.put(key, content, options), key);
+		return (options.createOnly() || options.ifMatch() != null) ? put : retry(put);
 	}
 
 	@Override
