@@ -80,9 +80,10 @@ public class HttpStorage extends AbstractReactiveStorage {
 			// redirected request: there the configured headers (tokens) are dropped off the origin
 			.followRedirect((request, response) -> isRedirect(response.status().code())
 					&& request.redirectedFrom().length < maxRedirects
-					&& allowed(redirectTarget(request.resourceUrl(), response.responseHeaders())),
+					&& settings.redirects().allows(settings.baseUrl(),
+							RedirectPolicy.target(request.resourceUrl(), response.responseHeaders())),
 					(redirected) -> {
-						if (!sameOrigin(redirected.resourceUrl())) {
+						if (!RedirectPolicy.sameOrigin(settings.baseUrl(), redirected.resourceUrl())) {
 							settings.headers().keySet().forEach(redirected.requestHeaders()::remove);
 						}
 					});
@@ -271,48 +272,14 @@ public class HttpStorage extends AbstractReactiveStorage {
 			return new StorageException("The server answered a redirect (HTTP " + status
 					+ "), which mount '" + name() + "' does not follow (follow-redirects: none)", key, null);
 		}
-		if (!allowed(redirectTarget(response.resourceUrl(), response.responseHeaders()))) {
+		if (!this.settings.redirects().allows(this.settings.baseUrl(),
+				RedirectPolicy.target(response.resourceUrl(), response.responseHeaders()))) {
 			return new StorageException("The server redirected (HTTP " + status + ") to a URL that mount '" + name()
 					+ "' does not follow (follow-redirects: " + this.settings.redirects().name()
 						.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")", key, null);
 		}
 		return new StorageConnectionException(
 				"Too many redirects (more than " + this.settings.maxRedirects() + ")", key, null);
-	}
-
-	/** Whether the policy lets a redirect go to the URL ({@code null}: no usable Location). */
-	private boolean allowed(@Nullable URI target) {
-		if (target == null || this.settings.redirects() == RedirectPolicy.NONE) {
-			return false;
-		}
-		String scheme = target.getScheme();
-		if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-			return false;
-		}
-		return this.settings.redirects() == RedirectPolicy.ANY || RedirectPolicy.sameOrigin(this.settings.baseUrl(), target);
-	}
-
-	private boolean sameOrigin(@Nullable String url) {
-		try {
-			return url != null && RedirectPolicy.sameOrigin(this.settings.baseUrl(), URI.create(url));
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
-	}
-
-	/** The absolute URL a redirect answer points to, resolved against the request's URL. */
-	private static @Nullable URI redirectTarget(@Nullable String requestUrl, HttpHeaders headers) {
-		String location = headers.get(HttpHeaderNames.LOCATION);
-		if (requestUrl == null || location == null) {
-			return null;
-		}
-		try {
-			return URI.create(requestUrl).resolve(location.trim());
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	private StorageException transportError(Throwable ex, String key) {
