@@ -37,8 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link HttpStorage} against real Reactor Netty servers that try to take it elsewhere or hand it
- * other bytes: redirects to another origin (another port on 127.0.0.1, and 127.0.0.2) under each
- * {@code follow-redirects} policy, configured headers never reaching another origin, and
+ * other bytes: redirects to another origin (another port on 127.0.0.1, and 127.0.0.2, also behind
+ * Location forms that look local: scheme-relative, userinfo, upper-case scheme, https on the same
+ * port, file:) under each {@code follow-redirects} policy, configured headers never reaching
+ * another origin, and
  * {@code 206} answers that do not match the range asked for.
  */
 class HttpStorageHostileServerTests {
@@ -100,6 +102,19 @@ class HttpStorageHostileServerTests {
 			return response.status(HttpResponseStatus.FOUND)
 				.header(HttpHeaderNames.LOCATION, target + "/landed/" + parts[3])
 				.send();
+		}
+		if (path.startsWith("/tricky/")) {
+			// /tricky/{n}/{key}: Location forms that look local but lead elsewhere
+			String other = "127.0.0.2:" + otherHost.port();
+			String location = switch (Integer.parseInt(parts[2])) {
+				case 0 -> "//" + other + "/landed/" + parts[3];
+				case 1 -> "http://127.0.0.1:" + origin.port() + "@" + other + "/landed/" + parts[3];
+				case 2 -> "HTTP://" + other + "/landed/" + parts[3];
+				case 3 -> "http://127.0.0.1:" + otherPort.port() + "/landed/" + parts[3];
+				case 4 -> "https://127.0.0.1:" + origin.port() + "/here/" + parts[3];
+				default -> "file:///etc/passwd";
+			};
+			return response.status(HttpResponseStatus.TEMPORARY_REDIRECT).header(HttpHeaderNames.LOCATION, location).send();
 		}
 		if (path.startsWith("/local/")) {
 			return response.status(HttpResponseStatus.MOVED_PERMANENTLY)
@@ -202,6 +217,26 @@ class HttpStorageHostileServerTests {
 			assertThat(headers.contains(HttpHeaderNames.AUTHORIZATION)).isFalse();
 			assertThat(headers.contains("X-Api-Token")).isFalse();
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 1, 2, 3, 4, 5 })
+	void locationsThatOnlyLookLocalAreRefused(int form) {
+		HttpStorage storage = storage("/tricky/" + form + "/", RedirectPolicy.SAME_ORIGIN);
+		StepVerifier.create(storage.get("a.txt"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isExactlyInstanceOf(StorageException.class)
+				.hasMessageContaining("follow-redirects: same-origin"))
+			.verify(TIMEOUT);
+		assertThat(elsewhere).isEmpty();
+	}
+
+	@Test
+	void anyStillRefusesSchemesOtherThanHttp() {
+		HttpStorage storage = storage("/tricky/5/", RedirectPolicy.ANY);
+		StepVerifier.create(storage.get("a.txt"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isExactlyInstanceOf(StorageException.class)
+				.hasMessageContaining("follow-redirects: any"))
+			.verify(TIMEOUT);
 	}
 
 	@Test
