@@ -196,6 +196,12 @@ public class MountProperties {
 	private Map<String, String> headers = new LinkedHashMap<>();
 
 	/**
+	 * HTTP: which redirects are followed: same-origin (default), any or none. The headers are
+	 * only ever sent to the base URL's origin.
+	 */
+	private String followRedirects = "same-origin";
+
+	/**
 	 * HTTP and cloud clients: connect timeout.
 	 */
 	private Duration connectTimeout = Duration.ofSeconds(10);
@@ -451,6 +457,14 @@ public class MountProperties {
 
 	public Map<String, String> getHeaders() {
 		return this.headers;
+	}
+
+	public String getFollowRedirects() {
+		return this.followRedirects;
+	}
+
+	public void setFollowRedirects(String followRedirects) {
+		this.followRedirects = followRedirects;
 	}
 
 	public void setHeaders(Map<String, String> headers) {

@@ -13,6 +13,7 @@ import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.http.HttpStorage;
 import io.github.reactivestorage.http.HttpStorageSettings;
+import io.github.reactivestorage.http.RedirectPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,8 +41,30 @@ class HttpStorageBackendConfigurationTests {
 				assertThat(settings.headers()).containsEntry("Authorization", "Bearer token");
 				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(settings.redirects()).isEqualTo(RedirectPolicy.SAME_ORIGIN);
 				assertThat(storage.supports(StorageCapability.WRITE)).isFalse();
 			});
+	}
+
+	@Test
+	void followRedirectsIsConfigurable() {
+		this.runner
+			.withPropertyValues("storage.mounts.cdn.type=http", "storage.mounts.cdn.base-url=https://cdn.example.com/",
+					"storage.mounts.cdn.follow-redirects=none")
+			.run((context) -> assertThat(context.getBean("cdn", ReactiveStorage.class)
+				.unwrap(HttpStorage.class)
+				.settings()
+				.redirects()).isEqualTo(RedirectPolicy.NONE));
+	}
+
+	@Test
+	void unknownFollowRedirectsFailsNamingTheProperty() {
+		this.runner
+			.withPropertyValues("storage.mounts.cdn.type=http", "storage.mounts.cdn.base-url=https://cdn.example.com/",
+					"storage.mounts.cdn.follow-redirects=everywhere")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("storage.mounts.cdn.follow-redirects")
+				.hasStackTraceContaining("same-origin, any or none"));
 	}
 
 	@Test

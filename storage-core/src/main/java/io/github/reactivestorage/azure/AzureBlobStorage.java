@@ -107,6 +107,8 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 
 	private static final Duration COPY_SOURCE_SAS_EXPIRY = Duration.ofHours(1);
 
+	private static final Duration MAX_URL_EXPIRY = Duration.ofDays(7);
+
 	private static final int PAGE_SIZE = 1000;
 
 	private final BlobContainerAsyncClient container;
@@ -438,6 +440,16 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 	}
 
 	// ---- url ----
+
+	/**
+	 * Seven days, as S3 and GCS: Azure caps a user delegation SAS at seven days and sets no limit on
+	 * a service SAS signed with the account key, whose leak cannot be revoked short of rotating the
+	 * key; a link that lives longer than a week is a stored access policy's job, not this API's.
+	 */
+	@Override
+	protected @Nullable Duration maxUrlExpiry() {
+		return MAX_URL_EXPIRY;
+	}
 
 	@Override
 	protected Mono<URI> doUrl(String key, UrlOptions options) {

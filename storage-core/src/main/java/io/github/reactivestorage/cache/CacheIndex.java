@@ -15,7 +15,7 @@ import io.github.reactivestorage.StoredObject;
 
 /**
  * What the cache holds: the origin's {@link StoredObject} of every complete entry, in least recently
- * used order, with the time it was filled. Thread-safe.
+ * used order, with the time it was filled or last confirmed by the origin. Thread-safe.
  */
 final class CacheIndex {
 
@@ -31,7 +31,7 @@ final class CacheIndex {
 
 	/**
 	 * @param maxSize the most bytes the entries may add up to, or a negative number for no limit
-	 * @param ttl how long an entry is served after it was filled, or {@code null} for ever
+	 * @param ttl how long an entry is served without asking the origin, or {@code null} to ask on every read
 	 */
 	CacheIndex(long maxSize, @Nullable Duration ttl, Clock clock) {
 		this.maxSize = maxSize;
@@ -44,17 +44,29 @@ final class CacheIndex {
 		return this.maxSize < 0 || objectSize <= this.maxSize;
 	}
 
-	/** The live entry under the key (marking it recently used), or {@code null}; expired ones are removed. */
-	synchronized @Nullable StoredObject lookup(String key) {
+	/**
+	 * The entry under the key (marking it recently used), or {@code null}. It is fresh while younger
+	 * than the ttl (checked, or filled, that long ago); without a ttl it is never fresh: it must be
+	 * revalidated against the origin before it is served.
+	 */
+	synchronized @Nullable Hit lookup(String key) {
 		Entry entry = this.entries.get(key);
 		if (entry == null) {
 			return null;
 		}
-		if (this.ttl != null && !this.clock.instant().isBefore(entry.filled().plus(this.ttl))) {
-			remove(key);
-			return null;
+		boolean fresh = this.ttl != null && this.clock.instant().isBefore(entry.checked().plus(this.ttl));
+		return new Hit(entry.object(), fresh);
+	}
+
+	/**
+	 * The origin confirmed that the entry is still the object it holds: it is fresh for another ttl.
+	 * Nothing happens if the entry was replaced or removed meanwhile.
+	 */
+	synchronized void confirm(String key, StoredObject confirmed) {
+		Entry entry = this.entries.get(key);
+		if (entry != null && entry.object() == confirmed) {
+			this.entries.put(key, new Entry(entry.object(), this.clock.instant()));
 		}
-		return entry.object();
 	}
 
 	/**
@@ -100,7 +112,12 @@ final class CacheIndex {
 		return this.entries.size();
 	}
 
-	private record Entry(StoredObject object, Instant filled) {
+	/** An entry found, and whether it may be served without asking the origin. */
+	record Hit(StoredObject object, boolean fresh) {
+	}
+
+	/** @param checked when the entry was filled or last confirmed by the origin */
+	private record Entry(StoredObject object, Instant checked) {
 	}
 
 }

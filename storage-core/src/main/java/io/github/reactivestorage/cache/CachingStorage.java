@@ -140,7 +140,9 @@ public class CachingStorage extends ForwardingReactiveStorage {
 			if (this.index.lookup(normalized) == null) {
 				return origin().get(normalized, range);
 			}
-			return fromCache(normalized, this.cache.get(normalized, range), () -> origin().get(normalized, range));
+			return check(normalized).flatMapMany((checked) -> checked.cached()
+					? fromCache(normalized, this.cache.get(normalized, range), () -> origin().get(normalized, range))
+					: origin().get(normalized, range));
 		}));
 	}
 
@@ -148,8 +150,11 @@ public class CachingStorage extends ForwardingReactiveStorage {
 	public Mono<StoredObject> info(String key) {
 		return decorate(Mono.defer(() -> {
 			String normalized = StorageKeys.normalize(key);
-			StoredObject hit = this.index.lookup(normalized);
-			return (hit != null) ? Mono.just(hit) : origin().info(normalized);
+			if (this.index.lookup(normalized) == null) {
+				return origin().info(normalized);
+			}
+			return check(normalized).flatMap((checked) -> (checked.object() != null) ? Mono.just(checked.object())
+					: origin().info(normalized));
 		}));
 	}
 
@@ -157,18 +162,71 @@ public class CachingStorage extends ForwardingReactiveStorage {
 	public Mono<Boolean> exists(String key) {
 		return decorate(Mono.defer(() -> {
 			String normalized = StorageKeys.normalize(key);
-			return (this.index.lookup(normalized) != null) ? Mono.just(true) : origin().exists(normalized);
+			if (this.index.lookup(normalized) == null) {
+				return origin().exists(normalized);
+			}
+			return check(normalized).flatMap((checked) -> (checked.object() != null) ? Mono.just(true)
+					: origin().exists(normalized))
+				.onErrorResume(ObjectNotFoundException.class, (ex) -> Mono.just(false));
 		}));
+	}
+
+	/**
+	 * Whether the cached entry of the key may be served: yes while it is fresh (younger than the ttl);
+	 * otherwise the origin's {@code info} decides: the same version (etag) confirms the entry for
+	 * another ttl, any other drops it and answers with the origin's object. An object the origin no
+	 * longer has drops the entry and is {@link ObjectNotFoundException}; any other origin failure
+	 * reaches the caller (a stale entry is never served in its place).
+	 */
+	private Mono<Checked> check(String key) {
+		return Mono.defer(() -> {
+			CacheIndex.Hit hit = this.index.lookup(key);
+			if (hit == null) {
+				return Mono.just(new Checked(null, false));
+			}
+			if (hit.fresh()) {
+				return Mono.just(new Checked(hit.object(), true));
+			}
+			return origin().info(key).flatMap((current) -> {
+				if (sameVersion(hit.object(), current)) {
+					this.index.confirm(key, hit.object());
+					return Mono.just(new Checked(hit.object(), true));
+				}
+				return invalidate(key).thenReturn(new Checked(current.withKey(key), false));
+			}).onErrorResume(ObjectNotFoundException.class, (ex) -> invalidate(key).then(Mono.error(ex)));
+		});
+	}
+
+	/**
+	 * Etags when the origin gives them (they change when the content does); without etags, size and
+	 * last-modified time, and without those, never the same (the entry is refilled).
+	 */
+	private static boolean sameVersion(StoredObject cached, StoredObject current) {
+		if (cached.etag() != null || current.etag() != null) {
+			return java.util.Objects.equals(cached.etag(), current.etag());
+		}
+		return cached.lastModified() != null && cached.lastModified().equals(current.lastModified())
+				&& cached.size() == current.size();
 	}
 
 	private Flux<DataBuffer> read(String key) {
 		if (this.index.lookup(key) != null) {
-			return fromCache(key, this.cache.get(key), () -> read(key));
+			return check(key).flatMapMany((checked) -> checked.cached()
+					? fromCache(key, this.cache.get(key), () -> read(key)) : miss(key));
 		}
+		return miss(key);
+	}
+
+	private Flux<DataBuffer> miss(String key) {
 		Fill fill = new Fill();
 		Fill running = this.fills.putIfAbsent(key, fill);
 		if (running != null) {
-			return running.done.asMono().thenMany(Flux.defer(() -> read(key)));
+			// the entry the leader records was validated by its own info: its followers serve it as is
+			return running.done.asMono().thenMany(Flux.defer(() -> {
+				CacheIndex.Hit hit = this.index.lookup(key);
+				return (hit != null && hit.object() == running.recorded)
+						? fromCache(key, this.cache.get(key), () -> read(key)) : read(key);
+			}));
 		}
 		return origin().info(key)
 			.flatMapMany((object) -> this.index.fits(object.size()) ? fill(key, object, fill) : origin().get(key))
@@ -220,7 +278,9 @@ public class CachingStorage extends ForwardingReactiveStorage {
 			if (fill.stale) {
 				return deleteFromCache(key);
 			}
-			evicted = this.index.add(key, object.withKey(key));
+			StoredObject entry = object.withKey(key);
+			evicted = this.index.add(key, entry);
+			fill.recorded = entry;
 		}
 		return Flux.fromIterable(evicted).concatMap(this::deleteFromCache).then();
 	}
@@ -299,6 +359,13 @@ public class CachingStorage extends ForwardingReactiveStorage {
 		return "CachingStorage[" + this.name + ": " + origin() + " cached in " + this.cache + "]";
 	}
 
+	/**
+	 * The outcome of a check: the object to answer with ({@code null} when nothing is cached), and
+	 * whether the cache's content is that object.
+	 */
+	private record Checked(@Nullable StoredObject object, boolean cached) {
+	}
+
 	@FunctionalInterface
 	private interface FallbackRead {
 
@@ -313,6 +380,9 @@ public class CachingStorage extends ForwardingReactiveStorage {
 
 		/** A write to the key completed while the fill ran: its content may be outdated. Guarded by this. */
 		boolean stale;
+
+		/** The entry this fill recorded, if it did. */
+		volatile @Nullable StoredObject recorded;
 
 		private volatile @Nullable Throwable error;
 

@@ -76,8 +76,17 @@ public class HttpStorage extends AbstractReactiveStorage {
 					settings.connectTimeout().toMillis()))
 			.responseTimeout(settings.readTimeout())
 			.headers((headers) -> settings.headers().forEach(headers::set))
+			// Reactor Netty decides each redirect with the predicate and lets the consumer edit the
+			// redirected request: there the configured headers (tokens) are dropped off the origin
 			.followRedirect((request, response) -> isRedirect(response.status().code())
-					&& request.redirectedFrom().length < maxRedirects);
+					&& request.redirectedFrom().length < maxRedirects
+					&& settings.redirects().allows(settings.baseUrl(),
+							RedirectPolicy.target(request.resourceUrl(), response.responseHeaders())),
+					(redirected) -> {
+						if (!RedirectPolicy.sameOrigin(settings.baseUrl(), redirected.resourceUrl())) {
+							settings.headers().keySet().forEach(redirected.requestHeaders()::remove);
+						}
+					});
 	}
 
 	/** The settings this mount was built with. */
@@ -103,7 +112,9 @@ public class HttpStorage extends AbstractReactiveStorage {
 		return request.get().uri(resourceUrl(key)).response((response, body) -> {
 			int status = response.status().code();
 			if (status == 206 && range != null) {
-				return body.map(this::copy);
+				return PartialContent.check(response.responseHeaders(), range, key)
+					.map((expected) -> PartialContent.exactly(body, expected, key).map(this::copy))
+					.orElseGet(() -> Flux.error(PartialContent.mismatch(key)));
 			}
 			if (status == 200) {
 				if (range == null) {
@@ -246,13 +257,29 @@ public class HttpStorage extends AbstractReactiveStorage {
 			return new InvalidRangeException("Range not satisfiable (HTTP 416)", key, null);
 		}
 		if (isRedirect(status)) {
-			return new StorageConnectionException(
-					"Too many redirects (more than " + this.settings.maxRedirects() + ")", key, null);
+			return redirectError(response, key);
 		}
 		if (status >= 500 || status == 429 || status == 408) {
 			return new StorageConnectionException("Server error (HTTP " + status + ")", key, null);
 		}
 		return new StorageException(message, key, null);
+	}
+
+	/** Why a redirect answer reached us: the policy refused it, or the limit was reached. */
+	private StorageException redirectError(HttpClientResponse response, String key) {
+		int status = response.status().code();
+		if (this.settings.redirects() == RedirectPolicy.NONE) {
+			return new StorageException("The server answered a redirect (HTTP " + status
+					+ "), which mount '" + name() + "' does not follow (follow-redirects: none)", key, null);
+		}
+		if (!this.settings.redirects().allows(this.settings.baseUrl(),
+				RedirectPolicy.target(response.resourceUrl(), response.responseHeaders()))) {
+			return new StorageException("The server redirected (HTTP " + status + ") to a URL that mount '" + name()
+					+ "' does not follow (follow-redirects: " + this.settings.redirects().name()
+						.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")", key, null);
+		}
+		return new StorageConnectionException(
+				"Too many redirects (more than " + this.settings.maxRedirects() + ")", key, null);
 	}
 
 	private StorageException transportError(Throwable ex, String key) {

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param connectTimeout how long to wait for a TCP connection
  * @param readTimeout the longest wait for the response and between two reads of its body
  * @param maxRedirects how many redirects are followed before the request fails (0 follows none)
+ * @param redirects which redirects are followed ({@code null} gives {@link RedirectPolicy#SAME_ORIGIN})
  */
 public record HttpStorageSettings(URI baseUrl, Map<String, String> headers, Duration connectTimeout,
-		Duration readTimeout, int maxRedirects) {
+		Duration readTimeout, int maxRedirects, RedirectPolicy redirects) {
 
 	/** The default connect timeout. */
 	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -50,6 +51,13 @@ public record HttpStorageSettings(URI baseUrl, Map<String, String> headers, Dura
 		if (maxRedirects < 0) {
 			throw new IllegalArgumentException("maxRedirects must not be negative: " + maxRedirects);
 		}
+		redirects = (redirects != null) ? redirects : RedirectPolicy.SAME_ORIGIN;
+	}
+
+	/** Settings following same-origin redirects, as before the redirect policy existed. */
+	public HttpStorageSettings(URI baseUrl, Map<String, String> headers, Duration connectTimeout,
+			Duration readTimeout, int maxRedirects) {
+		this(baseUrl, headers, connectTimeout, readTimeout, maxRedirects, RedirectPolicy.SAME_ORIGIN);
 	}
 
 	/** Settings with the base URL and the defaults. */
@@ -60,17 +68,26 @@ public record HttpStorageSettings(URI baseUrl, Map<String, String> headers, Dura
 
 	/** These settings with the extra headers. */
 	public HttpStorageSettings withHeaders(Map<String, String> headers) {
-		return new HttpStorageSettings(this.baseUrl, headers, this.connectTimeout, this.readTimeout, this.maxRedirects);
+		return new HttpStorageSettings(this.baseUrl, headers, this.connectTimeout, this.readTimeout, this.maxRedirects,
+				this.redirects);
 	}
 
 	/** These settings with the timeouts ({@code null} keeps the default). */
 	public HttpStorageSettings withTimeouts(Duration connectTimeout, Duration readTimeout) {
-		return new HttpStorageSettings(this.baseUrl, this.headers, connectTimeout, readTimeout, this.maxRedirects);
+		return new HttpStorageSettings(this.baseUrl, this.headers, connectTimeout, readTimeout, this.maxRedirects,
+				this.redirects);
 	}
 
 	/** These settings with the redirect limit. */
 	public HttpStorageSettings withMaxRedirects(int maxRedirects) {
-		return new HttpStorageSettings(this.baseUrl, this.headers, this.connectTimeout, this.readTimeout, maxRedirects);
+		return new HttpStorageSettings(this.baseUrl, this.headers, this.connectTimeout, this.readTimeout, maxRedirects,
+				this.redirects);
+	}
+
+	/** These settings with the redirect policy. */
+	public HttpStorageSettings withRedirects(RedirectPolicy redirects) {
+		return new HttpStorageSettings(this.baseUrl, this.headers, this.connectTimeout, this.readTimeout,
+				this.maxRedirects, redirects);
 	}
 
 	private static Duration requirePositive(Duration value, Duration fallback, String name) {
@@ -88,7 +105,7 @@ public record HttpStorageSettings(URI baseUrl, Map<String, String> headers, Dura
 	public String toString() {
 		return "HttpStorageSettings[baseUrl=" + this.baseUrl + ", headers=" + this.headers.keySet()
 				+ ", connectTimeout=" + this.connectTimeout + ", readTimeout=" + this.readTimeout + ", maxRedirects="
-				+ this.maxRedirects + "]";
+				+ this.maxRedirects + ", redirects=" + this.redirects + "]";
 	}
 
 }

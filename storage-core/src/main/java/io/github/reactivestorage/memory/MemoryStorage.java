@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -69,6 +70,12 @@ public class MemoryStorage extends AbstractReactiveStorage {
 
 	private long usedBytes;
 
+	/** Bytes of puts in flight, guarded by the write lock. */
+	private long reservedBytes;
+
+	/** Per key, the put in flight that may count the stored object as replaced; guarded by the write lock. */
+	private final Map<String, Reservation> replacing = new HashMap<>();
+
 	/** An unbounded memory mount. */
 	public MemoryStorage(String name) {
 		this(name, DefaultDataBufferFactory.sharedInstance, -1);
@@ -94,6 +101,16 @@ public class MemoryStorage extends AbstractReactiveStorage {
 		}
 	}
 
+	/**
+	 * The bytes puts in flight have received so far (counted against {@code max-size} with
+	 * {@link #usedBytes()}); always 0 without a {@code max-size}.
+	 */
+	public long reservedBytes() {
+		synchronized (this.writeLock) {
+			return this.reservedBytes;
+		}
+	}
+
 	/** The cap on {@link #usedBytes()}, or {@code -1}. */
 	public long maxSize() {
 		return this.maxSize;
@@ -113,6 +130,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			int expected = (options.contentLength() >= 0 && options.contentLength() <= PRESIZE_LIMIT)
 					? (int) options.contentLength() : 256;
 			Accumulator content = new Accumulator(expected);
+			Reservation reservation = new Reservation(key);
 			// Each buffer is copied and released in map, and only its byte count travels on: an
 			// operator that discards what it drops (collect on an error, then) must never see a
 			// released DataBuffer, as a discard hook in the subscriber's context (Spring WebFlux adds
@@ -120,28 +138,59 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			return Flux.from(body).map(buffer -> {
 				try {
 					int count = buffer.readableByteCount();
-					checkQuota(key, content.size + (long) count);
+					reserve(reservation, count);
 					content.append(buffer, count);
 					return count;
 				}
 				finally {
 					DataBufferUtils.release(buffer);
 				}
-			}).then(Mono.fromSupplier(() -> store(key, content.toArray(), options)));
+			})
+				.then(Mono.fromSupplier(() -> store(key, content.toArray(), options, reservation)))
+				.doFinally(signal -> release(reservation));
 		});
 	}
 
-	private void checkQuota(String key, long newSize) {
+	/**
+	 * Reserve the bytes of a buffer that arrived, atomically with every other put in flight: the
+	 * stored objects and the reservations of all puts together never pass {@code max-size}. The first
+	 * put in flight of a key may count the object it replaces as free (an overwrite is a replacement);
+	 * others of that key may not, so one object is never counted free twice.
+	 */
+	private void reserve(Reservation reservation, int count) {
 		if (this.maxSize < 0) {
 			return;
 		}
 		synchronized (this.writeLock) {
-			Entry existing = this.objects.get(key);
-			long replaced = (existing != null) ? existing.content.length : 0;
-			if (this.usedBytes - replaced + newSize > this.maxSize) {
-				throw quotaExceeded(key);
+			this.replacing.putIfAbsent(reservation.key, reservation);
+			if (this.usedBytes + this.reservedBytes + count - replaceable() > this.maxSize) {
+				throw quotaExceeded(reservation.key);
 			}
+			reservation.bytes += count;
+			this.reservedBytes += count;
 		}
+	}
+
+	/** Give back what a put reserved (it stored its object, failed, or was cancelled). Idempotent. */
+	private void release(Reservation reservation) {
+		if (this.maxSize < 0) {
+			return;
+		}
+		synchronized (this.writeLock) {
+			this.reservedBytes -= reservation.bytes;
+			reservation.bytes = 0;
+			this.replacing.remove(reservation.key, reservation);
+		}
+	}
+
+	/** The bytes of the stored objects that puts in flight replace. Guarded by the write lock. */
+	private long replaceable() {
+		long total = 0;
+		for (String key : this.replacing.keySet()) {
+			Entry existing = this.objects.get(key);
+			total += (existing != null) ? existing.content.length : 0;
+		}
+		return total;
 	}
 
 	private StorageQuotaExceededException quotaExceeded(String key) {
@@ -150,6 +199,10 @@ public class MemoryStorage extends AbstractReactiveStorage {
 	}
 
 	private StoredObject store(String key, byte[] content, PutOptions options) {
+		return store(key, content, options, null);
+	}
+
+	private StoredObject store(String key, byte[] content, PutOptions options, @Nullable Reservation reservation) {
 		if (options.contentLength() >= 0 && options.contentLength() != content.length) {
 			throw new StorageException("Body has " + content.length + " bytes but the content length given was "
 					+ options.contentLength(), key, null);
@@ -163,7 +216,13 @@ public class MemoryStorage extends AbstractReactiveStorage {
 				checkEtag(key, existing, options.ifMatch());
 			}
 			long replaced = (existing != null) ? existing.content.length : 0;
-			if (this.maxSize >= 0 && this.usedBytes - replaced + content.length > this.maxSize) {
+			if (reservation != null) {
+				release(reservation);
+			}
+			// the object as stored plus what other puts hold reserved, with the new object's size
+			// where it is theirs to replace, must still fit
+			if (this.maxSize >= 0 && this.usedBytes - replaced + content.length + this.reservedBytes
+					- replaceable() + (this.replacing.containsKey(key) ? replaced - content.length : 0) > this.maxSize) {
 				throw quotaExceeded(key);
 			}
 			Entry entry = new Entry(content, options.contentType(), ContentHash.hex(content), now(), options.metadata());
@@ -307,6 +366,19 @@ public class MemoryStorage extends AbstractReactiveStorage {
 
 	@Override
 	public void close() {
+	}
+
+	/** What one put in flight holds of {@code max-size}. Guarded by the write lock. */
+	private static final class Reservation {
+
+		final String key;
+
+		long bytes;
+
+		Reservation(String key) {
+			this.key = key;
+		}
+
 	}
 
 	/** The body's bytes as they arrive; sized up front when the length is known. */

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -242,11 +243,12 @@ public class S3Storage extends AbstractReactiveStorage {
 
 	private Mono<StoredObject> putMultipart(String key, Flux<Part> parts, PutOptions options,
 			Map<String, String> metadata, AtomicLong total) {
-		Mono<String> create = call(key, Operation.PUT, () -> this.client.createMultipartUpload(request -> request
+		S3MultipartUpload upload = new S3MultipartUpload(this.client, this.bucket, key);
+		Mono<String> create = call(key, Operation.PUT, () -> upload.create(() -> this.client.createMultipartUpload(request -> request
 			.bucket(this.bucket)
 			.key(key)
 			.contentType(options.contentType())
-			.metadata(metadata))).map(response -> response.uploadId());
+			.metadata(metadata)))).map(response -> response.uploadId());
 		if (options.ifMatch() != null) {
 			// no part is sent for an etag that already differs; S3 checks again when completing
 			create = head(key).onErrorMap(ObjectNotFoundException.class, ex -> etagMismatch(key, ex))
@@ -254,31 +256,40 @@ public class S3Storage extends AbstractReactiveStorage {
 				.switchIfEmpty(Mono.error(() -> etagMismatch(key, null)))
 				.then(create);
 		}
-		return Mono.usingWhen(create, uploadId -> parts
-			.flatMapSequential(part -> uploadPart(key, uploadId, part), this.options.maxPartsInFlight(), 1)
+		return aborting(upload, create.flatMap(uploadId -> parts
+			.flatMapSequential(part -> uploadPart(key, uploadId, part, upload), this.options.maxPartsInFlight(), 1)
 			.collectList()
-			.flatMap(completed -> complete(key, uploadId, completed, options))
+			.flatMap(completed -> complete(key, uploadId, completed, options, upload))
 			.map(etag -> StoredObject.builder(key)
 				.size(total.get())
 				.contentType(options.contentType())
 				.etag(etag)
 				.lastModified(Instant.now())
 				.metadata(options.metadata())
-				.build()), uploadId -> Mono.empty(), (uploadId, error) -> abort(key, uploadId),
-				uploadId -> abort(key, uploadId));
+				.build())));
 	}
 
-	private Mono<CompletedPart> uploadPart(String key, String uploadId, Part part) {
+	/**
+	 * The upload, aborted when it fails (the error follows the abort) or is cancelled (the abort
+	 * runs on its own), each time once its requests in flight have settled ({@link S3MultipartUpload}).
+	 */
+	private static <T> Mono<T> aborting(S3MultipartUpload upload, Mono<T> transfer) {
+		return transfer.onErrorResume(ex -> upload.abort().then(Mono.error(ex)))
+			.doOnCancel(() -> upload.abort().subscribe());
+	}
+
+	private Mono<CompletedPart> uploadPart(String key, String uploadId, Part part, S3MultipartUpload upload) {
 		int number = part.index() + 1;
-		return call(key, Operation.PUT, () -> this.client.uploadPart(request -> request.bucket(this.bucket)
+		return call(key, Operation.PUT, () -> upload.start(() -> this.client.uploadPart(request -> request.bucket(this.bucket)
 			.key(key)
 			.uploadId(uploadId)
 			.partNumber(number)
-			.contentLength((long) part.length()), part.body()))
+			.contentLength((long) part.length()), part.body())))
 			.map(response -> CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
 	}
 
-	private Mono<String> complete(String key, String uploadId, List<CompletedPart> parts, PutOptions options) {
+	private Mono<String> complete(String key, String uploadId, List<CompletedPart> parts, PutOptions options,
+			S3MultipartUpload upload) {
 		CompleteMultipartUploadRequest.Builder request = CompleteMultipartUploadRequest.builder()
 			.bucket(this.bucket)
 			.key(key)
@@ -290,15 +301,9 @@ public class S3Storage extends AbstractReactiveStorage {
 		if (options.ifMatch() != null) {
 			request.ifMatch(ETags.strong(options.ifMatch()));
 		}
-		return conditional(call(key, Operation.PUT, () -> this.client.completeMultipartUpload(request.build())), key,
-				options)
+		return conditional(call(key, Operation.PUT,
+				() -> upload.complete(() -> this.client.completeMultipartUpload(request.build()))), key, options)
 			.map(response -> ETags.opaque(response.eTag()));
-	}
-
-	private Mono<Void> abort(String key, String uploadId) {
-		return call(key, Operation.PUT, () -> this.client.abortMultipartUpload(request -> request.bucket(this.bucket)
-			.key(key)
-			.uploadId(uploadId))).then().onErrorResume(ex -> Mono.empty());
 	}
 
 	// ---- get, info, exists, delete ----
@@ -469,7 +474,11 @@ public class S3Storage extends AbstractReactiveStorage {
 			}
 			return this.presigner.presignGetObject(presign -> presign.signatureDuration(options.expiry())
 				.getObjectRequest(get -> get.bucket(this.bucket).key(key))).url().toURI();
-		}).onErrorMap(URISyntaxException.class, ex -> new StorageException("Invalid URL", key, ex));
+		})
+			// signing resolves credentials, and a provider may refresh them with blocking I/O (STS,
+			// instance metadata, a profile file): never on the caller's (event-loop) thread
+			.subscribeOn(Schedulers.boundedElastic())
+			.onErrorMap(URISyntaxException.class, ex -> new StorageException("Invalid URL", key, ex));
 	}
 
 	// ---- copy ----
@@ -494,15 +503,16 @@ public class S3Storage extends AbstractReactiveStorage {
 	}
 
 	private Mono<?> copyMultipart(String source, String destination, HeadObjectResponse head) {
-		Mono<String> create = call(destination, Operation.PUT, () -> this.client.createMultipartUpload(request -> request
+		S3MultipartUpload upload = new S3MultipartUpload(this.client, this.bucket, destination);
+		Mono<String> create = call(destination, Operation.PUT, () -> upload.create(() -> this.client.createMultipartUpload(request -> request
 			.bucket(this.bucket)
 			.key(destination)
 			.contentType(head.contentType())
-			.metadata(head.metadata()))).map(response -> response.uploadId());
-		return Mono.usingWhen(create, uploadId -> Flux.fromIterable(copyRanges(head.contentLength(), COPY_PART_SIZE))
+			.metadata(head.metadata())))).map(response -> response.uploadId());
+		return aborting(upload, create.flatMap(uploadId -> Flux.fromIterable(copyRanges(head.contentLength(), COPY_PART_SIZE))
 			.flatMapSequential(range -> {
 				int number = (int) (range[0] / COPY_PART_SIZE) + 1;
-				return call(destination, Operation.COPY, () -> this.client.uploadPartCopy(UploadPartCopyRequest.builder()
+				return call(destination, Operation.COPY, () -> upload.start(() -> this.client.uploadPartCopy(UploadPartCopyRequest.builder()
 					.sourceBucket(this.bucket)
 					.sourceKey(source)
 					.destinationBucket(this.bucket)
@@ -511,15 +521,13 @@ public class S3Storage extends AbstractReactiveStorage {
 					.partNumber(number)
 					.copySourceRange("bytes=" + range[0] + "-" + range[1])
 					.copySourceIfMatch(head.eTag())
-					.build())).map(response -> CompletedPart.builder()
+					.build()))).map(response -> CompletedPart.builder()
 						.partNumber(number)
 						.eTag(response.copyPartResult().eTag())
 						.build());
 			}, this.options.maxPartsInFlight())
 			.collectList()
-			.flatMap(parts -> complete(destination, uploadId, parts, PutOptions.defaults())),
-				uploadId -> Mono.empty(), (uploadId, error) -> abort(destination, uploadId),
-				uploadId -> abort(destination, uploadId));
+			.flatMap(parts -> complete(destination, uploadId, parts, PutOptions.defaults(), upload))));
 	}
 
 	/** The inclusive byte ranges of the parts of a multipart copy. */

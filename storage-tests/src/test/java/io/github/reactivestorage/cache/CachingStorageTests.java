@@ -72,7 +72,8 @@ class CachingStorageTests {
 	}
 
 	@Test
-	void hitsOfInfoAndExistsAnswerWithTheOriginsObjectWithoutAskingIt() {
+	void freshHitsOfInfoAndExistsAnswerWithTheOriginsObjectWithoutAskingIt() {
+		this.storage = new CachingStorage("cached", this.origin, this.cache, -1, Duration.ofMinutes(5), this.clock);
 		StoredObject stored = putOrigin("a.txt", "hello".getBytes(StandardCharsets.UTF_8),
 				PutOptions.builder().contentType("text/plain").metadata("owner", "ada").build());
 		expectContent("a.txt", "hello".getBytes(StandardCharsets.UTF_8));
@@ -182,7 +183,7 @@ class CachingStorageTests {
 	}
 
 	@Test
-	void entriesExpireAfterTheTtl() {
+	void entriesAreServedUnaskedWithinTheTtlAndRevalidatedAfter() {
 		this.storage = new CachingStorage("cached", this.origin, this.cache, -1, Duration.ofMinutes(5), this.clock);
 		putOrigin("a.txt", "one".getBytes(StandardCharsets.UTF_8));
 		expectContent("a.txt", "one".getBytes(StandardCharsets.UTF_8));

@@ -40,7 +40,8 @@ class StorageTransferLargeTransferTests {
 		ReactiveStorage a = filesystem("a");
 		ReactiveStorage b = filesystem("b");
 		ReactiveStorage origin = filesystem("origin");
-		CachingStorage cached = new CachingStorage("cached", origin, filesystem("cache"), -1, null);
+		// with a ttl a fresh hit does not ask the origin, so the origin's copy can go (below)
+		CachingStorage cached = new CachingStorage("cached", origin, filesystem("cache"), -1, Duration.ofHours(1));
 		StorageTransfer transfer = new StorageTransfer(
 				new StorageMounts(Map.of("a", a, "b", b, "origin", origin, "cached", cached), null));
 		String expected = GeneratedBodies.sha256(SIZE, 42);
@@ -63,7 +64,7 @@ class StorageTransferLargeTransferTests {
 		// a miss streams from the origin while filling the cache
 		StepVerifier.create(GeneratedBodies.sha256(cached.get("big.bin"))).expectNext(expected).expectComplete().verify(TIMEOUT);
 		assertThat(cached.cachedSize()).isEqualTo(SIZE);
-		// then a hit streams from the cache: the origin's copy is no longer needed
+		// then a fresh hit streams from the cache: the origin's copy is no longer needed
 		StepVerifier.create(origin.delete("big.bin")).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(GeneratedBodies.sha256(cached.get("big.bin"))).expectNext(expected).expectComplete().verify(TIMEOUT);
 	}
