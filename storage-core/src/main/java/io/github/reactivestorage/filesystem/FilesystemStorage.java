@@ -675,6 +675,31 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 
 	// ---- helpers ----
 
+	/**
+	 * The reserved directory is no key's first segment, and no prefix or start-after value may name it
+	 * (a partial first segment such as {@code .stor} is fine: the walker never enters the directory).
+	 * A prefix segment longer than a file name matches nothing: refused as in keys, rather than
+	 * failing in the file system.
+	 */
+	@Override
+	protected void checkReservedNames(String normalizedKeyOrPrefix, boolean isPrefix) {
+		int slash = normalizedKeyOrPrefix.indexOf('/');
+		String first = (slash >= 0) ? normalizedKeyOrPrefix.substring(0, slash) : normalizedKeyOrPrefix;
+		if (first.equals(RESERVED_DIRECTORY)) {
+			throw new InvalidKeyException((isPrefix ? "Prefixes" : "Keys") + " starting with '" + RESERVED_DIRECTORY
+					+ "' are reserved by the filesystem backend", normalizedKeyOrPrefix, null);
+		}
+		if (isPrefix) {
+			for (String segment : normalizedKeyOrPrefix.split("/", -1)) {
+				if (StorageKeys.utf8Length(segment) > MAX_SEGMENT_BYTES) {
+					throw new InvalidKeyException("Prefix segment is longer than the " + MAX_SEGMENT_BYTES
+							+ " UTF-8 bytes a file name may have on the filesystem backend", normalizedKeyOrPrefix, null);
+				}
+			}
+		}
+	}
+
+
 	private Path resolve(String key) {
 		int start = 0;
 		for (int i = 0; i <= key.length(); i++) {
