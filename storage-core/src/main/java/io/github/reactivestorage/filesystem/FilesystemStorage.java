@@ -262,6 +262,12 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		Path parent = target.getParent();
 		Path existing = deepestExisting(parent);
 		checkInsideRoot(existing, key);
+		if (!Files.isDirectory(existing)) {
+			// an object two or more levels up: createDirectories fails with a bare FileSystemException
+			throw new KeyConflictException("Cannot store an object at '" + key
+					+ "': an object exists where a directory is needed (the filesystem backend cannot hold 'a/b' beside 'a')",
+					key, null);
+		}
 		if (existing.equals(parent) && Files.isDirectory(parent)) {
 			// the usual case, a directory in use already: nothing to create, nothing more to check
 			return target;
