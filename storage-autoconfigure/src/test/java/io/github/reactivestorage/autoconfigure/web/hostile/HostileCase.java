@@ -30,7 +30,7 @@ record HostileCase(String method, String mount, byte[] target, @Nullable String 
 
 	static HostileCase generate(HostileInputs inputs, String mount, List<String> known) {
 		int op = inputs.random().nextInt(100);
-		String logical = inputs.logical(known);
+		String logical = inputs.logical(known, mount.startsWith("s3") ? 25 : 5);
 		int maxBytes = StorageKeys.MAX_KEY_BYTES - (StorageEndpointsHostileInputTests.isPrefixed(mount) ? 9 : 0);
 		boolean filesystem = mount.equals("fs") || mount.equals("tenant");
 		// the reserved directory is a first segment of the backend's keys: under a prefix: mount it is a user's name

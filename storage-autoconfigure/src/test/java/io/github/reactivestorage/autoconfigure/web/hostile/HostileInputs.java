@@ -40,7 +40,15 @@ final class HostileInputs {
 
 	/** A logical key or prefix: 1 to 4 segments, sometimes with slashes in odd places. */
 	String logical(List<String> known) {
-		if (!known.isEmpty() && this.random.nextInt(5) == 0) {
+		return logical(known, 5);
+	}
+
+	/**
+	 * A logical key; one in {@code deriveOneIn} is a child or parent of a known key (S3Proxy answers
+	 * such clashes slowly, with retried 500s, so the S3 mounts get fewer of them).
+	 */
+	String logical(List<String> known, int deriveOneIn) {
+		if (!known.isEmpty() && this.random.nextInt(deriveOneIn) == 0) {
 			// a key that is also another key's directory, or the other way round
 			String base = known.get(this.random.nextInt(known.size()));
 			return this.random.nextBoolean() ? base + "/" + pick(SEGMENTS) : parent(base);
