@@ -16,7 +16,8 @@ import org.springframework.http.MediaTypeFactory;
 
 /**
  * Base class of every backend. It checks, at subscription and before any I/O, the key rules
- * ({@link StorageKeys}), listing prefixes, metadata ({@link StorageMetadata}), URL expiry and the
+ * ({@link StorageKeys}), listing prefixes and start-after values (the same rules), the backend's own
+ * reserved names ({@link #checkReservedNames}), metadata ({@link StorageMetadata}), URL expiry and the
  * capabilities the backend declares, fills in a guessed content type, and adds the mount name (and
  * the key, where missing) to every {@link StorageException}. Subclasses implement seven methods
  * that receive normalised keys: {@link #doPut}, {@link #doGet}, {@link #doInfo}, {@link #doExists},
