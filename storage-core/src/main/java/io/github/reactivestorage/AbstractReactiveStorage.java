@@ -16,7 +16,8 @@ import org.springframework.http.MediaTypeFactory;
 
 /**
  * Base class of every backend. It checks, at subscription and before any I/O, the key rules
- * ({@link StorageKeys}), listing prefixes, metadata ({@link StorageMetadata}), URL expiry and the
+ * ({@link StorageKeys}), listing prefixes and start-after values (the same rules), the backend's own
+ * reserved names ({@link #checkReservedNames}), metadata ({@link StorageMetadata}), URL expiry and the
  * capabilities the backend declares, fills in a guessed content type, and adds the mount name (and
  * the key, where missing) to every {@link StorageException}. Subclasses implement seven methods
  * that receive normalised keys: {@link #doPut}, {@link #doGet}, {@link #doInfo}, {@link #doExists},
@@ -59,7 +60,7 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	@Override
 	public final Mono<StoredObject> put(String key, Publisher<DataBuffer> body, PutOptions options) {
 		return Mono.defer(() -> {
-			String normalized = StorageKeys.normalize(key);
+			String normalized = checkedKey(key);
 			requireWrite(normalized);
 			if (options.createOnly()) {
 				requireCapability(StorageCapability.CONDITIONAL_PUT, "create-only put", normalized);
@@ -75,44 +76,44 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 
 	@Override
 	public final Flux<DataBuffer> get(String key) {
-		return Flux.defer(() -> doGet(StorageKeys.normalize(key), null))
+		return Flux.defer(() -> doGet(checkedKey(key), null))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
 	@Override
 	public final Flux<DataBuffer> get(String key, ByteRange range) {
-		return Flux.defer(() -> doGet(StorageKeys.normalize(key), range))
+		return Flux.defer(() -> doGet(checkedKey(key), range))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
 	@Override
 	public final Mono<byte[]> getBytes(String key) {
-		return Mono.defer(() -> doGetBytes(StorageKeys.normalize(key)))
+		return Mono.defer(() -> doGetBytes(checkedKey(key)))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
 	@Override
 	public final Mono<StoredContent> read(String key, @Nullable ByteRange range) {
-		return Mono.defer(() -> doRead(StorageKeys.normalize(key), range))
+		return Mono.defer(() -> doRead(checkedKey(key), range))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
 	@Override
 	public final Mono<StoredObject> info(String key) {
-		return Mono.defer(() -> doInfo(StorageKeys.normalize(key)))
+		return Mono.defer(() -> doInfo(checkedKey(key)))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
 	@Override
 	public final Mono<Boolean> exists(String key) {
-		return Mono.defer(() -> doExists(StorageKeys.normalize(key)))
+		return Mono.defer(() -> doExists(checkedKey(key)))
 			.onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 
 	@Override
 	public final Mono<Void> delete(String key) {
 		return Mono.defer(() -> {
-			String normalized = StorageKeys.normalize(key);
+			String normalized = checkedKey(key);
 			requireWrite(normalized);
 			return doDelete(normalized);
 		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
@@ -121,7 +122,7 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	@Override
 	public final Mono<Void> delete(String key, DeleteOptions options) {
 		return Mono.defer(() -> {
-			String normalized = StorageKeys.normalize(key);
+			String normalized = checkedKey(key);
 			requireWrite(normalized);
 			if (options.ifMatch() == null) {
 				return doDelete(normalized);
@@ -134,14 +135,14 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	@Override
 	public final Flux<StoredObject> list(ListOptions options) {
 		return Flux.defer(() -> {
+			ListOptions.Builder normalized = options.toBuilder()
+				.prefix(checkedPrefix(options.prefix()));
+			if (options.startAfter() != null) {
+				normalized.startAfter(checkedPrefix(options.startAfter()));
+			}
 			requireCapability(StorageCapability.LIST, "list", null);
 			if (options.delimiter() != null) {
 				requireCapability(StorageCapability.DELIMITER_LIST, "list with a delimiter", null);
-			}
-			ListOptions.Builder normalized = options.toBuilder()
-				.prefix(StorageKeys.normalizePrefix(options.prefix()));
-			if (options.startAfter() != null) {
-				normalized.startAfter(StorageKeys.normalizePrefix(options.startAfter()));
 			}
 			ListOptions checked = normalized.build();
 			Flux<StoredObject> entries = doList(checked);
@@ -152,7 +153,7 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	@Override
 	public final Mono<URI> url(String key, UrlOptions options) {
 		return Mono.defer(() -> {
-			String normalized = StorageKeys.normalize(key);
+			String normalized = checkedKey(key);
 			if (options.method() == UrlOptions.Method.PUT) {
 				requireWrite(normalized);
 				requireCapability(StorageCapability.URL_PUT, "PUT URLs", normalized);
@@ -172,8 +173,8 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	@Override
 	public final Mono<StoredObject> copy(String source, String destination) {
 		return Mono.defer(() -> {
-			String from = StorageKeys.normalize(source);
-			String to = StorageKeys.normalize(destination);
+			String from = checkedKey(source);
+			String to = checkedKey(destination);
 			requireWrite(to);
 			if (from.equals(to)) {
 				return doInfo(from);
@@ -185,14 +186,41 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	@Override
 	public final Mono<StoredObject> move(String source, String destination) {
 		return Mono.defer(() -> {
-			String from = StorageKeys.normalize(source);
-			String to = StorageKeys.normalize(destination);
+			String from = checkedKey(source);
+			String to = checkedKey(destination);
 			requireWrite(to);
 			if (from.equals(to)) {
 				return doInfo(from);
 			}
 			return doMove(from, to);
 		}).onErrorMap(StorageException.class, ex -> decorate(ex, source));
+	}
+
+	// ---- key rules: the shared ones, then the backend's reserved names ----
+
+	private String checkedKey(String key) {
+		String normalized = StorageKeys.normalize(key);
+		checkReservedNames(normalized, false);
+		return normalized;
+	}
+
+	private String checkedPrefix(@Nullable String prefix) {
+		String normalized = StorageKeys.normalizePrefix(prefix);
+		checkReservedNames(normalized, true);
+		return normalized;
+	}
+
+	/**
+	 * Reject names the backend keeps for itself, after the shared rules ({@link StorageKeys}) passed
+	 * and before any I/O: called with every normalised key, listing prefix and start-after value.
+	 * A prefix or start-after value ({@code isPrefix}) may end in a partial segment; reject it where
+	 * it could match the reserved names, so that no listing ever shows the backend's own files. The
+	 * default reserves nothing.
+	 * @param normalizedKeyOrPrefix the key, prefix or start-after value in its normal form
+	 * @param isPrefix whether it is a prefix or start-after value rather than a whole key
+	 * @throws InvalidKeyException if it names or reaches into something the backend reserves
+	 */
+	protected void checkReservedNames(String normalizedKeyOrPrefix, boolean isPrefix) {
 	}
 
 	// ---- what a backend implements ----

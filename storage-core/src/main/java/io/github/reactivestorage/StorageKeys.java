@@ -62,9 +62,14 @@ public final class StorageKeys {
 
 	/**
 	 * Check a listing prefix (or a start-after marker) and return it in its normal form. Prefixes are
-	 * plain strings, not keys: {@code a/} and the empty string are fine; one leading {@code /} is
-	 * dropped as for keys; control characters and unpaired surrogates are rejected.
-	 * @throws InvalidKeyException if the prefix holds a character no key can hold
+	 * not whole keys ({@code a/}, {@code a/b} and the empty string are fine) but obey the same rules:
+	 * one leading {@code /} is dropped; no control characters or unpaired surrogates; every segment
+	 * before the last {@code /} is a complete segment, neither empty nor {@code .} nor {@code ..};
+	 * the last, possibly partial, segment may be empty (a trailing {@code /}) or the beginning of a
+	 * segment ({@code a/.b}, {@code ..x}) but not {@code .} or {@code ..} itself, since a backend that
+	 * maps keys to paths could resolve it; at most {@value #MAX_KEY_BYTES} UTF-8 bytes, since no key
+	 * is longer.
+	 * @throws InvalidKeyException if the prefix breaks a rule; the message names the rule
 	 */
 	public static String normalizePrefix(@Nullable String prefix) {
 		if (prefix == null || prefix.isEmpty()) {
@@ -72,6 +77,26 @@ public final class StorageKeys {
 		}
 		String normalized = (prefix.charAt(0) == SEPARATOR) ? prefix.substring(1) : prefix;
 		checkCharacters(normalized, prefix, "Prefix");
+		int segmentStart = 0;
+		for (int i = 0; i <= normalized.length(); i++) {
+			boolean last = (i == normalized.length());
+			if (last || normalized.charAt(i) == SEPARATOR) {
+				if (!last && i == segmentStart) {
+					throw new InvalidKeyException("Prefix must not have empty segments ('//')", printable(prefix),
+							null);
+				}
+				if (isDotSegment(normalized, segmentStart, i)) {
+					throw new InvalidKeyException("Prefix must not have '.' or '..' segments, the last one included",
+							printable(prefix), null);
+				}
+				segmentStart = i + 1;
+			}
+		}
+		int bytes = utf8Length(normalized);
+		if (bytes > MAX_KEY_BYTES) {
+			throw new InvalidKeyException(
+					"Prefix is " + bytes + " UTF-8 bytes long; the limit is " + MAX_KEY_BYTES, printable(prefix), null);
+		}
 		return normalized;
 	}
 
@@ -141,10 +166,15 @@ public final class StorageKeys {
 			throw new InvalidKeyException("Key must not have empty segments ('//' or a trailing '/')", original,
 					null);
 		}
-		if ((length == 1 && key.charAt(start) == '.')
-				|| (length == 2 && key.charAt(start) == '.' && key.charAt(start + 1) == '.')) {
+		if (isDotSegment(key, start, end)) {
 			throw new InvalidKeyException("Key must not have '.' or '..' segments", original, null);
 		}
+	}
+
+	private static boolean isDotSegment(String value, int start, int end) {
+		int length = end - start;
+		return (length == 1 && value.charAt(start) == '.')
+				|| (length == 2 && value.charAt(start) == '.' && value.charAt(start + 1) == '.');
 	}
 
 	private static void checkCharacters(String value, String original, String what) {

@@ -115,6 +115,21 @@ class ValueTypesTests {
 	}
 
 	@Test
+	void prefixRules() {
+		assertThat(StorageKeys.normalizePrefix(null)).isEmpty();
+		assertThat(StorageKeys.normalizePrefix("/")).isEmpty();
+		for (String valid : new String[] { "a", "a/", "a/b", "a/.b", "..x", "a/..b/", "...", ".hidden/", "%2e%2e/",
+				"p".repeat(1024) }) {
+			assertThat(StorageKeys.normalizePrefix(valid)).as(valid).isEqualTo(valid);
+		}
+		for (String invalid : new String[] { ".", "..", "./", "../", "a/.", "a/..", "a/../", "a/./b", "/../", "//",
+				"a//", "a//b", "a\u0000", "a\r\n", "\ud800", "p".repeat(1025) }) {
+			assertThatExceptionOfType(InvalidKeyException.class).as(invalid)
+				.isThrownBy(() -> StorageKeys.normalizePrefix(invalid));
+		}
+	}
+
+	@Test
 	void mountsLookUpByName() {
 		ReactiveStorage a = new io.github.reactivestorage.memory.MemoryStorage("a");
 		StorageMounts mounts = new StorageMounts(Map.of("a", a), null);

@@ -67,6 +67,15 @@ public abstract class StorageConformanceSupport {
 		return Set.of();
 	}
 
+	/**
+	 * Names the backend reserves as a key's first segment (the filesystem backend's {@code .storage});
+	 * the key and listing cases check that no key, prefix or start-after value can name them and that
+	 * no listing shows them. Default: none, and those cases are skipped.
+	 */
+	protected Set<String> reservedNames() {
+		return Set.of();
+	}
+
 	/** The mount name the suite gives the storage. */
 	protected String mountName() {
 		return "conformance";
@@ -109,6 +118,10 @@ public abstract class StorageConformanceSupport {
 
 	protected void assumeLacking(StorageCapability capability) {
 		assumeFalse(this.storage.supports(capability), () -> "backend declares capability " + capability);
+	}
+
+	protected void assumeReservedNames() {
+		assumeFalse(reservedNames().isEmpty(), "backend reserves no names");
 	}
 
 	protected void assumeNoLimitation(KnownLimitation limitation) {

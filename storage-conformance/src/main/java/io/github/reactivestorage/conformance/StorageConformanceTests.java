@@ -40,11 +40,14 @@ import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
+import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageException;
+import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.PrefixedStorage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -937,6 +940,25 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		}
 
 		@Test
+		void reservedNamesAreRejectedByEveryOperationBeforeIo() {
+			assumeReservedNames();
+			for (String name : reservedNames()) {
+				for (String key : List.of(name, name + "/x", "/" + name + "/meta/x.properties")) {
+					WatchedBody body = watched(bytes("x"));
+					expectError(storage.put(key, body.flux(), PutOptions.defaults()), InvalidKeyException.class);
+					assertThat(body.wasSubscribed()).as("body subscribed").isFalse();
+					expectError(storage.get(key), InvalidKeyException.class);
+					expectError(storage.info(key), InvalidKeyException.class);
+					expectError(storage.exists(key), InvalidKeyException.class);
+					expectError(storage.delete(key), InvalidKeyException.class);
+					expectError(storage.url(key, UrlOptions.get()), InvalidKeyException.class);
+					expectError(storage.copy(key, "target.txt"), InvalidKeyException.class);
+					expectError(storage.move("source.txt", key), InvalidKeyException.class);
+				}
+			}
+		}
+
+		@Test
 		void invalidKeyErrorsNameTheMount() {
 			StepVerifier.create(storage.get("a//b"))
 				.expectErrorSatisfies(ex -> assertThat(((StorageException) ex).getMount()).isEqualTo(mountName()))
@@ -1453,6 +1475,74 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 			assumeCapability(StorageCapability.LIST);
 			putAll("1", "2", "3");
 			StepVerifier.create(storage.list(ListOptions.all()).take(1)).expectNextCount(1).expectComplete().verify(TIMEOUT);
+		}
+
+		@ParameterizedTest(name = "{0}")
+		@MethodSource("io.github.reactivestorage.conformance.HostileNames#invalidPrefixes")
+		void hostilePrefixesAndStartAfterValuesAreRejected(String description, String prefix) {
+			// the key rules come before the capability checks: no delimiter capability needed to be told
+			expectError(storage.list(ListOptions.builder().prefix(prefix).build()), InvalidKeyException.class);
+			expectError(storage.list(ListOptions.builder().prefix(prefix).delimiter("/").build()),
+					InvalidKeyException.class);
+			expectError(storage.list(ListOptions.builder().startAfter(prefix).build()), InvalidKeyException.class);
+			expectError(storage.list(ListOptions.builder().prefix("a/").startAfter(prefix).delimiter("/").limit(5).build()),
+					InvalidKeyException.class);
+		}
+
+		@ParameterizedTest(name = "{0}")
+		@MethodSource("io.github.reactivestorage.conformance.HostileNames#validDottedPrefixes")
+		void prefixesThatOnlyLookLikeDotSegmentsAreListed(String prefix, String key) {
+			assumeCapability(StorageCapability.LIST);
+			putAll(key, "other.txt");
+			assertThat(keys(list(ListOptions.builder().prefix(prefix).build()))).containsExactly(key);
+			assertThat(keys(list(ListOptions.builder().startAfter(prefix).build())))
+				.allMatch(listed -> StorageKeys.compare(listed, prefix) > 0);
+		}
+
+		@Test
+		void reservedNamesAreNeverListed() {
+			assumeReservedNames();
+			assumeCapability(StorageCapability.LIST);
+			put("a.txt", bytes("a"), PutOptions.builder().contentType("text/plain").metadata(Map.of("k", "v")).build());
+			putAll("d/b.txt");
+			for (String name : reservedNames()) {
+				for (String prefix : List.of(name, name + "/", "/" + name + "/meta/", name + "/tmp")) {
+					expectError(storage.list(ListOptions.builder().prefix(prefix).build()), InvalidKeyException.class);
+					expectError(storage.list(ListOptions.builder().prefix(prefix).delimiter("/").build()),
+							InvalidKeyException.class);
+					expectError(storage.list(ListOptions.builder().startAfter(prefix).build()), InvalidKeyException.class);
+				}
+				String partial = name.substring(0, name.length() - 1);
+				assertThat(list(ListOptions.builder().prefix(partial).build())).isEmpty();
+				assertThat(list(ListOptions.builder().prefix(partial).delimiter("/").build())).isEmpty();
+			}
+			assertThat(keys(list(ListOptions.all()))).containsExactlyInAnyOrder("a.txt", "d/b.txt");
+			assertThat(keys(list(ListOptions.builder().delimiter("/").build()))).containsExactlyInAnyOrder("a.txt", "d/");
+		}
+
+		@Test
+		void aPrefixedMountNeverListsOutsideItsPrefix() {
+			assumeCapability(StorageCapability.LIST);
+			putAll("tenant-a/in.txt", "tenant-a/sub/deep.txt", "tenant-b/secret.txt", "tenant-ab.txt", "top.txt");
+			ReactiveStorage mount = new PrefixedStorage(storage, "tenant-a");
+			assertThat(keys(listOf(mount, ListOptions.all()))).containsExactlyInAnyOrder("in.txt", "sub/deep.txt");
+			assertThat(keys(listOf(mount, ListOptions.builder().startAfter("").build())))
+				.containsExactlyInAnyOrder("in.txt", "sub/deep.txt");
+			if (storage.supports(StorageCapability.DELIMITER_LIST)) {
+				assertThat(keys(listOf(mount, ListOptions.builder().delimiter("/").build())))
+					.containsExactlyInAnyOrder("in.txt", "sub/");
+			}
+			for (String hostile : List.of("..", "../", "../tenant-b/", "/../", "sub/../../", "sub/..", "../../",
+					"../tenant-ab.txt")) {
+				expectError(mount.list(ListOptions.builder().prefix(hostile).build()), InvalidKeyException.class);
+				expectError(mount.list(ListOptions.builder().startAfter(hostile).build()), InvalidKeyException.class);
+			}
+		}
+
+		private List<StoredObject> listOf(ReactiveStorage mount, ListOptions options) {
+			List<StoredObject> result = mount.list(options).collectList().block(TIMEOUT);
+			assertThat(result).isNotNull();
+			return result;
 		}
 
 		@Test

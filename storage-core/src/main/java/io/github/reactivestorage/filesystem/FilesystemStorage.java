@@ -262,6 +262,12 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		Path parent = target.getParent();
 		Path existing = deepestExisting(parent);
 		checkInsideRoot(existing, key);
+		if (!Files.isDirectory(existing)) {
+			// an object two or more levels up: createDirectories fails with a bare FileSystemException
+			throw new KeyConflictException("Cannot store an object at '" + key
+					+ "': an object exists where a directory is needed (the filesystem backend cannot hold 'a/b' beside 'a')",
+					key, null);
+		}
 		if (existing.equals(parent) && Files.isDirectory(parent)) {
 			// the usual case, a directory in use already: nothing to create, nothing more to check
 			return target;
@@ -674,6 +680,31 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	}
 
 	// ---- helpers ----
+
+	/**
+	 * The reserved directory is no key's first segment, and no prefix or start-after value may name it
+	 * (a partial first segment such as {@code .stor} is fine: the walker never enters the directory).
+	 * A prefix segment longer than a file name matches nothing: refused as in keys, rather than
+	 * failing in the file system.
+	 */
+	@Override
+	protected void checkReservedNames(String normalizedKeyOrPrefix, boolean isPrefix) {
+		int slash = normalizedKeyOrPrefix.indexOf('/');
+		String first = (slash >= 0) ? normalizedKeyOrPrefix.substring(0, slash) : normalizedKeyOrPrefix;
+		if (first.equals(RESERVED_DIRECTORY)) {
+			throw new InvalidKeyException((isPrefix ? "Prefixes" : "Keys") + " starting with '" + RESERVED_DIRECTORY
+					+ "' are reserved by the filesystem backend", normalizedKeyOrPrefix, null);
+		}
+		if (isPrefix) {
+			for (String segment : normalizedKeyOrPrefix.split("/", -1)) {
+				if (StorageKeys.utf8Length(segment) > MAX_SEGMENT_BYTES) {
+					throw new InvalidKeyException("Prefix segment is longer than the " + MAX_SEGMENT_BYTES
+							+ " UTF-8 bytes a file name may have on the filesystem backend", normalizedKeyOrPrefix, null);
+				}
+			}
+		}
+	}
+
 
 	private Path resolve(String key) {
 		int start = 0;

@@ -22,7 +22,9 @@ import io.github.reactivestorage.UrlOptions;
  * A mount rooted at a sub-path of another: key {@code k} is stored as {@code prefix/k}, listings see
  * only keys under the prefix, and the keys users see (in results and in exceptions) never include it.
  * The prefix follows the key rules and is used as a directory ({@code media} and {@code media/} are
- * the same).
+ * the same). Listing prefixes and start-after values pass the key rules
+ * ({@link StorageKeys#normalizePrefix}) before they are joined to the prefix, and entries a delegate
+ * returns from outside it are dropped, so that {@code ../} never lists the neighbouring prefix.
  */
 public class PrefixedStorage extends ForwardingReactiveStorage {
 
@@ -84,13 +86,18 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	@Override
 	public Flux<StoredObject> list(ListOptions options) {
 		return Flux.defer(() -> {
+			// checked here, not only by the delegate: a delegate that does not check (a custom backend)
+			// must not turn "../" into a listing of the neighbouring prefix
 			ListOptions.Builder inner = options.toBuilder()
 				.prefix(this.prefix + StorageKeys.normalizePrefix(options.prefix()));
 			if (options.startAfter() != null) {
 				inner.startAfter(this.prefix + StorageKeys.normalizePrefix(options.startAfter()));
 			}
 			return getDelegate().list(inner.build());
-		}).map(this::strip).onErrorMap(StorageException.class, ex -> ex.withMountIfAbsent(name()));
+		})
+			.filter(object -> object.key().startsWith(this.prefix))
+			.map(this::strip)
+			.onErrorMap(StorageException.class, ex -> ex.withMountIfAbsent(name()));
 	}
 
 	@Override

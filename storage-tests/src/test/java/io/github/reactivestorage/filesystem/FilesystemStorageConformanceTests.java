@@ -1,6 +1,7 @@
 package io.github.reactivestorage.filesystem;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.scheduler.Schedulers;
@@ -21,6 +22,11 @@ class FilesystemStorageConformanceTests extends StorageConformanceTests {
 	protected ReactiveStorage createStorage(StorageTestContext context) {
 		return new FilesystemStorage(context.mountName(), this.directory.resolve("root"), null,
 				context.bufferFactory(), Schedulers.boundedElastic());
+	}
+
+	@Override
+	protected Set<String> reservedNames() {
+		return Set.of(FilesystemStorage.RESERVED_DIRECTORY);
 	}
 
 }

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -287,7 +288,7 @@ public class StorageHandler {
 		return Mono.defer(() -> {
 			Target target = mountTarget(request);
 			requireWritable();
-			String prefix = request.queryParam("prefix").map(StorageHandler::directoryPrefix).orElse("");
+			String prefix = queryParam(request, "prefix").map(StorageHandler::directoryPrefix).orElse("");
 			return this.multipart.store(request, target.storage(), prefix)
 				.flatMap(objects -> ServerResponse.status(HttpStatus.CREATED)
 					.contentType(MediaType.APPLICATION_JSON)
@@ -371,10 +372,10 @@ public class StorageHandler {
 	public Mono<ServerResponse> list(ServerRequest request) {
 		return Mono.defer(() -> {
 			Target target = mountTarget(request);
-			String prefix = request.queryParam("prefix").orElse("");
-			int limit = limit(request.queryParam("limit").orElse(null));
-			String after = request.queryParam("after").filter(value -> !value.isEmpty()).orElse(null);
-			String delimiter = request.queryParam("delimiter").filter(value -> !value.isEmpty()).orElse(null);
+			String prefix = queryParam(request, "prefix").orElse("");
+			int limit = limit(queryParam(request, "limit").orElse(null));
+			String after = queryParam(request, "after").filter(value -> !value.isEmpty()).orElse(null);
+			String delimiter = queryParam(request, "delimiter").filter(value -> !value.isEmpty()).orElse(null);
 			ListOptions options = ListOptions.builder()
 				.prefix(prefix)
 				.limit(limit)
@@ -489,13 +490,17 @@ public class StorageHandler {
 		return segments;
 	}
 
+	/** A path part, percent-decoded once; malformed escapes and invalid UTF-8 are a 400. */
 	private static String decode(String raw) {
-		try {
-			return UriUtils.decode(raw, StandardCharsets.UTF_8);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidKeyException("Malformed percent-encoding in the path");
-		}
+		return StrictUriDecoding.decodePath(raw, "path");
+	}
+
+	/**
+	 * A query parameter read from the raw query rather than {@code request.queryParam}, whose decoding
+	 * turns malformed UTF-8 into U+FFFD: malformed escapes and invalid UTF-8 are a 400 instead.
+	 */
+	private static Optional<String> queryParam(ServerRequest request, String name) {
+		return Optional.ofNullable(StrictUriDecoding.queryParam(request.uri().getRawQuery(), name));
 	}
 
 	private ReactiveStorage mount(String name) {
@@ -543,7 +548,7 @@ public class StorageHandler {
 	private StorageAccessRequest accessRequest(ServerRequest request) {
 		String method = request.method().name();
 		if (method.equals("POST")) {
-			String prefix = request.queryParam("prefix").map(StorageHandler::directoryPrefix).orElse("");
+			String prefix = queryParam(request, "prefix").map(StorageHandler::directoryPrefix).orElse("");
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.WRITE,
 					prefix, true);
 		}
@@ -551,7 +556,7 @@ public class StorageHandler {
 		int slash = rest.indexOf('/');
 		if (method.equals("GET") && (slash < 0 || slash == rest.length() - 1)) {
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.LIST,
-					request.queryParam("prefix").orElse(""), true);
+					queryParam(request, "prefix").orElse(""), true);
 		}
 		Target target = target(request);
 		StorageOperation operation = switch (method) {
