@@ -23,7 +23,8 @@ import org.springframework.http.MediaTypeFactory;
  * that receive normalised keys: {@link #doPut}, {@link #doGet}, {@link #doInfo}, {@link #doExists},
  * {@link #doDelete}, {@link #doList} and {@link #doUrl}. {@link #doCopy} defaults to a streamed copy
  * (constant memory) and {@link #doMove} to copy then delete; backends override them where the store
- * does better.
+ * does better. A put with a {@link PutOptions#checksum()} reaches {@link #doPut} with a
+ * {@link ChecksumVerifyingBody}, which fails instead of completing when the content differs.
  */
 public abstract class AbstractReactiveStorage implements ReactiveStorage {
 
@@ -70,7 +71,14 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 			}
 			StorageMetadata.validate(options.metadata());
 			validateMetadata(options.metadata());
-			return doPut(normalized, body, withContentType(normalized, options));
+			Checksum checksum = options.checksum();
+			if (checksum == null) {
+				return doPut(normalized, body, withContentType(normalized, options));
+			}
+			requireCapability(StorageCapability.CHECKSUMS, "checksums", normalized);
+			ChecksumVerifyingBody verifying = new ChecksumVerifyingBody(body, checksum, normalized);
+			return doPut(normalized, verifying, withContentType(normalized, options))
+				.map(stored -> stored.withChecksums(verifying.checksums()));
 		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
 	}
 

@@ -27,11 +27,14 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code contentLength}: the body's length when the caller knows it, a hint that lets a backend
  * avoid a multipart upload; {@code -1} (the default) when unknown. A body of another length is an
  * error.</li>
+ * <li>{@code checksum}: an algorithm to compute while the body streams and, optionally, the value the
+ * content must have; a mismatch is a {@link ChecksumMismatchException} and nothing is stored. Needs
+ * {@link StorageCapability#CHECKSUMS}. The value is returned in {@link StoredObject#checksums()}.</li>
  * </ul>
  */
 public final class PutOptions {
 
-	private static final PutOptions DEFAULTS = new PutOptions(null, Map.of(), false, null, -1);
+	private static final PutOptions DEFAULTS = new PutOptions(null, Map.of(), false, null, -1, null);
 
 	private final @Nullable String contentType;
 
@@ -43,13 +46,16 @@ public final class PutOptions {
 
 	private final long contentLength;
 
+	private final @Nullable Checksum checksum;
+
 	private PutOptions(@Nullable String contentType, Map<String, String> metadata, boolean createOnly,
-			@Nullable String ifMatch, long contentLength) {
+			@Nullable String ifMatch, long contentLength, @Nullable Checksum checksum) {
 		this.contentType = contentType;
 		this.metadata = metadata;
 		this.createOnly = createOnly;
 		this.ifMatch = ifMatch;
 		this.contentLength = contentLength;
+		this.checksum = checksum;
 	}
 
 	/** No content type, no metadata, overwrite allowed, unknown length. */
@@ -66,7 +72,8 @@ public final class PutOptions {
 			.metadata(this.metadata)
 			.createOnly(this.createOnly)
 			.ifMatch(this.ifMatch)
-			.contentLength(this.contentLength);
+			.contentLength(this.contentLength)
+			.checksum(this.checksum);
 	}
 
 	public @Nullable String contentType() {
@@ -95,22 +102,29 @@ public final class PutOptions {
 		return this.contentLength;
 	}
 
+	/** The checksum to compute (and verify, when it has an expected value), or {@code null}. */
+	public @Nullable Checksum checksum() {
+		return this.checksum;
+	}
+
 	@Override
 	public boolean equals(@Nullable Object other) {
 		return (other instanceof PutOptions that) && Objects.equals(this.contentType, that.contentType)
 				&& this.metadata.equals(that.metadata) && this.createOnly == that.createOnly
-				&& Objects.equals(this.ifMatch, that.ifMatch) && this.contentLength == that.contentLength;
+				&& Objects.equals(this.ifMatch, that.ifMatch) && this.contentLength == that.contentLength
+				&& Objects.equals(this.checksum, that.checksum);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.contentType, this.metadata, this.createOnly, this.ifMatch, this.contentLength);
+		return Objects.hash(this.contentType, this.metadata, this.createOnly, this.ifMatch, this.contentLength,
+				this.checksum);
 	}
 
 	@Override
 	public String toString() {
 		return "PutOptions[contentType=" + this.contentType + ", metadata=" + this.metadata.keySet()
-				+ ", createOnly=" + this.createOnly + ", ifMatch=" + this.ifMatch + ", contentLength=" + this.contentLength + "]";
+				+ ", createOnly=" + this.createOnly + ", ifMatch=" + this.ifMatch + ", contentLength=" + this.contentLength + ", checksum=" + this.checksum + "]";
 	}
 
 	/**
@@ -127,6 +141,8 @@ public final class PutOptions {
 		private @Nullable String ifMatch;
 
 		private long contentLength = -1;
+
+		private @Nullable Checksum checksum;
 
 		private Builder() {
 		}
@@ -184,6 +200,26 @@ public final class PutOptions {
 			return this;
 		}
 
+		/** The checksum to compute and, when it has an expected value, verify; {@code null} for none. */
+		public Builder checksum(@Nullable Checksum checksum) {
+			this.checksum = checksum;
+			return this;
+		}
+
+		/** Compute this algorithm's checksum while the body streams and report it. */
+		public Builder checksum(ChecksumAlgorithm algorithm) {
+			return checksum(Checksum.compute(algorithm));
+		}
+
+		/**
+		 * Compute this algorithm's checksum and fail the put, storing nothing, unless it is {@code expected}.
+		 * @param expected base64 of the digest (as RFC 9530 and S3 write it)
+		 * @throws IllegalArgumentException if {@code expected} is not base64 of a digest of that algorithm
+		 */
+		public Builder checksum(ChecksumAlgorithm algorithm, String expected) {
+			return checksum(Checksum.expect(algorithm, expected));
+		}
+
 		/**
 		 * @throws IllegalArgumentException if both create-only and if-match are set
 		 */
@@ -193,7 +229,8 @@ public final class PutOptions {
 			}
 			Map<String, String> copy = this.metadata.isEmpty() ? Map.of()
 					: Collections.unmodifiableMap(new LinkedHashMap<>(this.metadata));
-			return new PutOptions(this.contentType, copy, this.createOnly, this.ifMatch, this.contentLength);
+			return new PutOptions(this.contentType, copy, this.createOnly, this.ifMatch, this.contentLength,
+					this.checksum);
 		}
 
 	}

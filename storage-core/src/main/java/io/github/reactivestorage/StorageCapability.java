@@ -39,6 +39,12 @@ public enum StorageCapability {
 	URL_PUT,
 
 	/** User metadata stored and returned by {@code info}. */
-	USER_METADATA
+	USER_METADATA,
+
+	/**
+	 * Checksums of {@code put} ({@link PutOptions#checksum()}): computed while the body streams, a
+	 * mismatch with the expected value stores nothing ({@link ChecksumMismatchException}).
+	 */
+	CHECKSUMS
 
 }

@@ -21,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param lastModified when the object was last written, or {@code null}
  * @param metadata user metadata, never {@code null}
  * @param prefix whether this entry is a common prefix of a delimited listing
+ * @param checksums the checksums of the content the backend knows, keyed by
+ * {@link ChecksumAlgorithm#token()} ({@code sha-256}, {@code crc32c}, {@code md5}), values in base64;
+ * never {@code null}, often empty (a backend reports what it keeps, a put what it computed)
  */
 public record StoredObject(String key, long size, @Nullable String contentType, @Nullable String etag,
-		@Nullable Instant lastModified, Map<String, String> metadata, boolean prefix) {
+		@Nullable Instant lastModified, Map<String, String> metadata, boolean prefix, Map<String, String> checksums) {
 
 	public StoredObject {
 		Objects.requireNonNull(key, "key must not be null");
@@ -32,6 +35,27 @@ public record StoredObject(String key, long size, @Nullable String contentType, 
 		}
 		metadata = (metadata == null || metadata.isEmpty()) ? Map.of()
 				: Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+		checksums = (checksums == null || checksums.isEmpty()) ? Map.of()
+				: Collections.unmodifiableMap(new LinkedHashMap<>(checksums));
+	}
+
+	/** An entry without checksums. */
+	public StoredObject(String key, long size, @Nullable String contentType, @Nullable String etag,
+			@Nullable Instant lastModified, Map<String, String> metadata, boolean prefix) {
+		this(key, size, contentType, etag, lastModified, metadata, prefix, Map.of());
+	}
+
+	/**
+	 * This entry with these checksums added to (and replacing the same algorithms of) its own.
+	 */
+	public StoredObject withChecksums(Map<String, String> more) {
+		if (more.isEmpty()) {
+			return this;
+		}
+		Map<String, String> merged = new LinkedHashMap<>(this.checksums);
+		merged.putAll(more);
+		return new StoredObject(this.key, this.size, this.contentType, this.etag, this.lastModified, this.metadata,
+				this.prefix, merged);
 	}
 
 	/**
@@ -60,7 +84,7 @@ public record StoredObject(String key, long size, @Nullable String contentType, 
 	 */
 	public StoredObject withKey(String newKey) {
 		return new StoredObject(newKey, this.size, this.contentType, this.etag, this.lastModified, this.metadata,
-				this.prefix);
+				this.prefix, this.checksums);
 	}
 
 	/**
@@ -71,7 +95,8 @@ public record StoredObject(String key, long size, @Nullable String contentType, 
 			.contentType(this.contentType)
 			.etag(this.etag)
 			.lastModified(this.lastModified)
-			.metadata(this.metadata);
+			.metadata(this.metadata)
+			.checksums(this.checksums);
 	}
 
 	/**
@@ -90,6 +115,8 @@ public record StoredObject(String key, long size, @Nullable String contentType, 
 		private @Nullable Instant lastModified;
 
 		private Map<String, String> metadata = Map.of();
+
+		private Map<String, String> checksums = Map.of();
 
 		private Builder(String key) {
 			this.key = key;
@@ -125,9 +152,15 @@ public record StoredObject(String key, long size, @Nullable String contentType, 
 			return this;
 		}
 
+		/** Checksums keyed by {@link ChecksumAlgorithm#token()}, base64 values. */
+		public Builder checksums(@Nullable Map<String, String> checksums) {
+			this.checksums = (checksums != null) ? checksums : Map.of();
+			return this;
+		}
+
 		public StoredObject build() {
 			return new StoredObject(this.key, this.size, this.contentType, this.etag, this.lastModified,
-					this.metadata, false);
+					this.metadata, false, this.checksums);
 		}
 
 	}

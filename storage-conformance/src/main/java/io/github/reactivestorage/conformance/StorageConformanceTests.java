@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +34,8 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.ChecksumAlgorithm;
+import io.github.reactivestorage.ChecksumMismatchException;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidKeyException;
 import io.github.reactivestorage.InvalidMetadataException;
@@ -1813,6 +1818,95 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 			StepVerifier.create(storage.get("missing.txt"))
 				.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(StorageException.class))
 				.verify(TIMEOUT);
+		}
+
+	}
+
+	// =====================================================================================
+	@Nested
+	@DisplayName("checksums")
+	public class Checksums {
+
+		private static final byte[] CONTENT = bytes("checked content");
+
+		private String expected(ChecksumAlgorithm algorithm) {
+			return io.github.reactivestorage.Checksums.of(algorithm, CONTENT);
+		}
+
+		@ParameterizedTest
+		@EnumSource(ChecksumAlgorithm.class)
+		void rightValueStoresAndIsReported(ChecksumAlgorithm algorithm) {
+			assumeCapability(StorageCapability.WRITE);
+			assumeCapability(StorageCapability.CHECKSUMS);
+			StoredObject stored = put("sum.txt", CONTENT, PutOptions.builder().checksum(algorithm, expected(algorithm)).build());
+			assertThat(stored.checksums()).containsEntry(algorithm.token(), expected(algorithm));
+			assertThat(get("sum.txt")).isEqualTo(CONTENT);
+		}
+
+		@ParameterizedTest
+		@EnumSource(ChecksumAlgorithm.class)
+		void computedWithoutExpectedValueIsReported(ChecksumAlgorithm algorithm) {
+			assumeCapability(StorageCapability.WRITE);
+			assumeCapability(StorageCapability.CHECKSUMS);
+			StoredObject stored = put("sum.txt", CONTENT, PutOptions.builder().checksum(algorithm).build());
+			assertThat(stored.checksums()).containsEntry(algorithm.token(), expected(algorithm));
+		}
+
+		@ParameterizedTest
+		@EnumSource(ChecksumAlgorithm.class)
+		void wrongValueFailsAndKeepsTheOldObject(ChecksumAlgorithm algorithm) {
+			assumeCapability(StorageCapability.WRITE);
+			assumeCapability(StorageCapability.CHECKSUMS);
+			StoredObject old = put("sum.txt", bytes("old version"));
+			String wrong = io.github.reactivestorage.Checksums.of(algorithm, bytes("other content"));
+			expectError(storage.put("sum.txt", body(CONTENT), PutOptions.builder().checksum(algorithm, wrong).build()),
+					ChecksumMismatchException.class);
+			assertThat(text(get("sum.txt"))).isEqualTo("old version");
+			assertThat(info("sum.txt").etag()).isEqualTo(old.etag());
+		}
+
+		@Test
+		void wrongValueOnANewKeyStoresNothing() {
+			assumeCapability(StorageCapability.WRITE);
+			assumeCapability(StorageCapability.CHECKSUMS);
+			String wrong = io.github.reactivestorage.Checksums.of(ChecksumAlgorithm.SHA_256, bytes("other"));
+			expectError(storage.put("new.txt", body(CONTENT),
+					PutOptions.builder().checksum(ChecksumAlgorithm.SHA_256, wrong).build()), ChecksumMismatchException.class);
+			assertThat(exists("new.txt")).isFalse();
+		}
+
+		@Test
+		void rightValueOfAMultipartSizedBodyStores() {
+			assumeCapability(StorageCapability.WRITE);
+			assumeCapability(StorageCapability.CHECKSUMS);
+			long size = largeObjectSize() + 1;
+			String sha256 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digestOfGenerated(size, 71)));
+			StoredObject stored = await(storage.put("big.bin", generate(size, 71),
+					PutOptions.builder().checksum(ChecksumAlgorithm.SHA_256, sha256).build()));
+			assertThat(stored.checksums()).containsEntry("sha-256", sha256);
+			assertThat(digestOf(storage.get("big.bin"))).isEqualTo(digestOfGenerated(size, 71));
+		}
+
+		@Test
+		void wrongValueOfAMultipartSizedBodyFailsAndKeepsTheOldObject() {
+			assumeCapability(StorageCapability.WRITE);
+			assumeCapability(StorageCapability.CHECKSUMS);
+			long size = largeObjectSize() + 1;
+			put("big.bin", bytes("old version"));
+			String wrong = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digestOfGenerated(size, 72)));
+			expectError(storage.put("big.bin", generate(size, 71),
+					PutOptions.builder().checksum(ChecksumAlgorithm.SHA_256, wrong).build()), ChecksumMismatchException.class);
+			assertThat(text(get("big.bin"))).isEqualTo("old version");
+		}
+
+		@Test
+		void checksumsWithoutTheCapabilityAreRefusedBeforeTheBodyIsRead() {
+			assumeCapability(StorageCapability.WRITE);
+			assumeLacking(StorageCapability.CHECKSUMS);
+			WatchedBody watched = new WatchedBody(body(CONTENT));
+			expectError(storage.put("sum.txt", watched.flux(), PutOptions.builder().checksum(ChecksumAlgorithm.MD5).build()),
+					UnsupportedStorageOperationException.class);
+			assertThat(watched.wasSubscribed()).isFalse();
 		}
 
 	}

@@ -99,7 +99,7 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
-			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
+			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA, StorageCapability.CHECKSUMS);
 
 	private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

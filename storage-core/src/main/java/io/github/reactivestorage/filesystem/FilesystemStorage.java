@@ -116,7 +116,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
-			StorageCapability.USER_METADATA);
+			StorageCapability.USER_METADATA, StorageCapability.CHECKSUMS);
 
 	private final Path root;
 

@@ -92,7 +92,7 @@ public class GcsStorage extends AbstractReactiveStorage {
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
-			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
+			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA, StorageCapability.CHECKSUMS);
 
 	private static final int PAGE_SIZE = 1000;
 

@@ -24,6 +24,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.ChecksumVerifyingBody;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
@@ -60,7 +61,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
-			StorageCapability.USER_METADATA);
+			StorageCapability.USER_METADATA, StorageCapability.CHECKSUMS);
 
 	private final ConcurrentNavigableMap<String, Entry> objects = new ConcurrentSkipListMap<>(StorageKeys.ORDER);
 
@@ -131,6 +132,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 					? (int) options.contentLength() : 256;
 			Accumulator content = new Accumulator(expected);
 			Reservation reservation = new Reservation(key);
+			ChecksumVerifyingBody verifying = ChecksumVerifyingBody.of(body);
 			// Each buffer is copied and released in map, and only its byte count travels on: an
 			// operator that discards what it drops (collect on an error, then) must never see a
 			// released DataBuffer, as a discard hook in the subscriber's context (Spring WebFlux adds
@@ -146,7 +148,8 @@ public class MemoryStorage extends AbstractReactiveStorage {
 					DataBufferUtils.release(buffer);
 				}
 			})
-				.then(Mono.fromSupplier(() -> store(key, content.toArray(), options, reservation)))
+				.then(Mono.fromSupplier(() -> store(key, content.toArray(), options, reservation,
+						(verifying != null) ? verifying.checksums() : Map.of())))
 				.doFinally(signal -> release(reservation));
 		});
 	}
@@ -199,10 +202,11 @@ public class MemoryStorage extends AbstractReactiveStorage {
 	}
 
 	private StoredObject store(String key, byte[] content, PutOptions options) {
-		return store(key, content, options, null);
+		return store(key, content, options, null, Map.of());
 	}
 
-	private StoredObject store(String key, byte[] content, PutOptions options, @Nullable Reservation reservation) {
+	private StoredObject store(String key, byte[] content, PutOptions options, @Nullable Reservation reservation,
+			Map<String, String> checksums) {
 		if (options.contentLength() >= 0 && options.contentLength() != content.length) {
 			throw new StorageException("Body has " + content.length + " bytes but the content length given was "
 					+ options.contentLength(), key, null);
@@ -225,7 +229,8 @@ public class MemoryStorage extends AbstractReactiveStorage {
 					- replaceable() + (this.replacing.containsKey(key) ? replaced - content.length : 0) > this.maxSize) {
 				throw quotaExceeded(key);
 			}
-			Entry entry = new Entry(content, options.contentType(), ContentHash.hex(content), now(), options.metadata());
+			Entry entry = new Entry(content, options.contentType(), ContentHash.hex(content), now(), options.metadata(),
+					checksums);
 			this.objects.put(key, entry);
 			this.usedBytes += content.length - replaced;
 			return entry.toStoredObject(key);
@@ -352,7 +357,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 				.contentType(entry.contentType)
 				.metadata(entry.metadata)
 				.build();
-			return Mono.fromSupplier(() -> store(destination, entry.content, options));
+			return Mono.fromSupplier(() -> store(destination, entry.content, options, null, entry.checksums()));
 		});
 	}
 
@@ -411,7 +416,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 	}
 
 	private record Entry(byte[] content, @Nullable String contentType, String etag, Instant lastModified,
-			Map<String, String> metadata) {
+			Map<String, String> metadata, Map<String, String> checksums) {
 
 		StoredObject toStoredObject(String key) {
 			return StoredObject.builder(key)
@@ -420,6 +425,7 @@ public class MemoryStorage extends AbstractReactiveStorage {
 				.etag(this.etag)
 				.lastModified(this.lastModified)
 				.metadata(this.metadata)
+				.checksums(this.checksums)
 				.build();
 		}
 

@@ -141,7 +141,7 @@ public class S3Storage extends AbstractReactiveStorage {
 		Set<StorageCapability> capabilities = EnumSet.of(StorageCapability.WRITE, StorageCapability.LIST,
 				StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ, StorageCapability.CONDITIONAL_PUT,
 				StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY, StorageCapability.URL_GET,
-				StorageCapability.USER_METADATA);
+				StorageCapability.USER_METADATA, StorageCapability.CHECKSUMS);
 		if (this.presigner != null) {
 			capabilities.add(StorageCapability.URL_PUT);
 		}
