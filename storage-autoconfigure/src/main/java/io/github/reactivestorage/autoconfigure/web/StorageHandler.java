@@ -260,7 +260,8 @@ public class StorageHandler {
 			}
 			PutOptions.Builder options = PutOptions.builder()
 				.contentType(request.headers().contentType().map(MediaType::toString).orElse(null))
-				.contentLength(declared);
+				.contentLength(declared)
+				.checksum(DigestFields.checksumOf(request.headers().asHttpHeaders()));
 			boolean createOnly = "*".equals(request.headers().firstHeader(HttpHeaders.IF_NONE_MATCH));
 			Flux<DataBuffer> body = limit(idleTimeout(request.bodyToFlux(DataBuffer.class)), max, new AtomicLong());
 			// If-Match / If-Unmodified-Since: checked before the body is read, then made atomic with the write
@@ -275,9 +276,18 @@ public class StorageHandler {
 						.build());
 			})
 				.flatMap(stored -> ServerResponse.created(location(request, target.mount(), stored.key()))
+					.headers(headers -> reprDigest(headers, stored))
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(json(stored)));
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
+	}
+
+	/** {@code Repr-Digest} of the checksums the object has (RFC 9530), when it has any. */
+	static void reprDigest(HttpHeaders headers, StoredObject object) {
+		String value = DigestFields.reprDigest(object.checksums());
+		if (value != null) {
+			headers.set(DigestFields.REPR_DIGEST, value);
+		}
 	}
 
 	/**

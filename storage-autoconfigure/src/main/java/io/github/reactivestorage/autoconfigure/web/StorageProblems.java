@@ -11,6 +11,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.github.reactivestorage.ChecksumMismatchException;
 import io.github.reactivestorage.InvalidKeyException;
 import io.github.reactivestorage.InvalidMetadataException;
 import io.github.reactivestorage.InvalidRangeException;
@@ -46,7 +47,8 @@ final class StorageProblems {
 		if (ex instanceof ObjectNotFoundException || ex instanceof StorageHandler.MountNotExposedException) {
 			return HttpStatus.NOT_FOUND;
 		}
-		if (ex instanceof InvalidKeyException || ex instanceof InvalidMetadataException) {
+		if (ex instanceof InvalidKeyException || ex instanceof InvalidMetadataException
+				|| ex instanceof ChecksumMismatchException || ex instanceof DigestFields.InvalidDigestFieldException) {
 			return HttpStatus.BAD_REQUEST;
 		}
 		if (ex instanceof InvalidRangeException) {
@@ -93,6 +95,13 @@ final class StorageProblems {
 		}
 		if (ex instanceof InvalidMetadataException) {
 			return "The metadata cannot be stored on this mount";
+		}
+		if (ex instanceof ChecksumMismatchException) {
+			return "The content does not match its digest; nothing was stored";
+		}
+		if (ex instanceof DigestFields.InvalidDigestFieldException) {
+			return "The Content-Digest or Repr-Digest field is malformed, names no supported algorithm "
+					+ "(sha-256, crc32c, md5), or the two disagree";
 		}
 		if (ex instanceof InvalidRangeException) {
 			return "The range is not satisfiable";
