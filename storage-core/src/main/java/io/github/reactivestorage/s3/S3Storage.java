@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetUrlRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -51,6 +52,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
+import io.github.reactivestorage.Checksum;
+import io.github.reactivestorage.ChecksumAlgorithm;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidMetadataException;
@@ -223,7 +226,9 @@ public class S3Storage extends AbstractReactiveStorage {
 			.key(key)
 			.contentType(options.contentType())
 			.contentLength((long) content.length())
-			.metadata(metadata);
+			.metadata(metadata)
+			.applyMutation(this.options.encryption()::put)
+			.applyMutation(put -> nativeChecksum(put, options));
 		if (options.createOnly()) {
 			request.ifNoneMatch("*");
 		}
@@ -248,7 +253,8 @@ public class S3Storage extends AbstractReactiveStorage {
 			.bucket(this.bucket)
 			.key(key)
 			.contentType(options.contentType())
-			.metadata(metadata)))).map(response -> response.uploadId());
+			.metadata(metadata)
+			.applyMutation(this.options.encryption()::createUpload)))).map(response -> response.uploadId());
 		if (options.ifMatch() != null) {
 			// no part is sent for an etag that already differs; S3 checks again when completing
 			create = head(key).onErrorMap(ObjectNotFoundException.class, ex -> etagMismatch(key, ex))
@@ -284,7 +290,8 @@ public class S3Storage extends AbstractReactiveStorage {
 			.key(key)
 			.uploadId(uploadId)
 			.partNumber(number)
-			.contentLength((long) part.length()), part.body())))
+			.contentLength((long) part.length())
+			.applyMutation(this.options.encryption()::part), part.body())))
 			.map(response -> CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
 	}
 
@@ -294,7 +301,8 @@ public class S3Storage extends AbstractReactiveStorage {
 			.bucket(this.bucket)
 			.key(key)
 			.uploadId(uploadId)
-			.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build());
+			.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
+			.applyMutation(this.options.encryption()::complete);
 		if (options.createOnly()) {
 			request.ifNoneMatch("*");
 		}
@@ -311,14 +319,19 @@ public class S3Storage extends AbstractReactiveStorage {
 	@Override
 	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
 		if (range == null) {
-			return read(key, GetObjectRequest.builder().bucket(this.bucket).key(key).build());
+			return read(key, GetObjectRequest.builder()
+				.bucket(this.bucket)
+				.key(key)
+				.applyMutation(this.options.encryption()::get)
+				.build());
 		}
 		return head(key).flatMapMany(head -> {
 			long[] span = range.resolve(head.contentLength());
 			GetObjectRequest.Builder request = GetObjectRequest.builder()
 				.bucket(this.bucket)
 				.key(key)
-				.range("bytes=" + span[0] + "-" + span[1]);
+				.range("bytes=" + span[0] + "-" + span[1])
+				.applyMutation(this.options.encryption()::get);
 			if (head.eTag() != null) {
 				request.ifMatch(head.eTag());
 			}
@@ -347,11 +360,44 @@ public class S3Storage extends AbstractReactiveStorage {
 			.etag(ETags.opaque(head.eTag()))
 			.lastModified(head.lastModified())
 			.metadata(HeaderMetadataCodec.decode(head.metadata()))
+			.checksums(checksumsOf(head))
 			.build());
 	}
 
+	/** The full-object checksums S3 reports (stored by a put that sent them natively). */
+	static Map<String, String> checksumsOf(HeadObjectResponse head) {
+		Map<String, String> checksums = new java.util.LinkedHashMap<>();
+		// a multipart object's composite checksum ("…-3") is not a checksum of the content
+		if (head.checksumSHA256() != null && !head.checksumSHA256().contains("-")) {
+			checksums.put(ChecksumAlgorithm.SHA_256.token(), head.checksumSHA256());
+		}
+		if (head.checksumCRC32C() != null && !head.checksumCRC32C().contains("-")) {
+			checksums.put(ChecksumAlgorithm.CRC32C.token(), head.checksumCRC32C());
+		}
+		return checksums;
+	}
+
+	/**
+	 * The expected checksum sent as S3's own header, so S3 verifies the bytes it received too (it answers
+	 * {@code BadDigest} otherwise); the library has verified them before the request is sent.
+	 */
+	private static void nativeChecksum(PutObjectRequest.Builder request, PutOptions options) {
+		Checksum checksum = options.checksum();
+		if (checksum == null || checksum.expected() == null) {
+			return;
+		}
+		switch (checksum.algorithm()) {
+			case SHA_256 -> request.checksumSHA256(checksum.expected());
+			case CRC32C -> request.checksumCRC32C(checksum.expected());
+			case MD5 -> request.contentMD5(checksum.expected());
+		}
+	}
+
 	private Mono<HeadObjectResponse> head(String key) {
-		return call(key, Operation.GET, () -> this.client.headObject(request -> request.bucket(this.bucket).key(key)));
+		return call(key, Operation.GET, () -> this.client.headObject(request -> request.bucket(this.bucket)
+			.key(key)
+			.checksumMode(ChecksumMode.ENABLED)
+			.applyMutation(this.options.encryption()::head)));
 	}
 
 	@Override
@@ -466,6 +512,12 @@ public class S3Storage extends AbstractReactiveStorage {
 					.getUrl(GetUrlRequest.builder().bucket(this.bucket).key(key).build())
 					.toURI();
 			}
+			if (this.options.encryption().refusesUrl(options.method() == UrlOptions.Method.PUT)) {
+				// a URL cannot carry an SSE-C key, and a PUT URL would store without the KMS key
+				throw new UnsupportedStorageOperationException("Mount '" + name() + "' uses "
+						+ this.options.encryption().mode() + " encryption, which " + options.method() + " URLs cannot carry",
+						key, null);
+			}
 			if (options.method() == UrlOptions.Method.PUT) {
 				return this.presigner.presignPutObject(presign -> presign.signatureDuration(options.expiry())
 					.putObjectRequest(put -> put.bucket(this.bucket).key(key).contentType(options.contentType())))
@@ -499,6 +551,7 @@ public class S3Storage extends AbstractReactiveStorage {
 			.destinationBucket(this.bucket)
 			.destinationKey(destination)
 			.metadataDirective(MetadataDirective.COPY)
+			.applyMutation(this.options.encryption()::copy)
 			.build()));
 	}
 
@@ -508,7 +561,8 @@ public class S3Storage extends AbstractReactiveStorage {
 			.bucket(this.bucket)
 			.key(destination)
 			.contentType(head.contentType())
-			.metadata(head.metadata())))).map(response -> response.uploadId());
+			.metadata(head.metadata())
+			.applyMutation(this.options.encryption()::createUpload)))).map(response -> response.uploadId());
 		return aborting(upload, create.flatMap(uploadId -> Flux.fromIterable(copyRanges(head.contentLength(), COPY_PART_SIZE))
 			.flatMapSequential(range -> {
 				int number = (int) (range[0] / COPY_PART_SIZE) + 1;
@@ -521,6 +575,7 @@ public class S3Storage extends AbstractReactiveStorage {
 					.partNumber(number)
 					.copySourceRange("bytes=" + range[0] + "-" + range[1])
 					.copySourceIfMatch(head.eTag())
+					.applyMutation(this.options.encryption()::partCopy)
 					.build()))).map(response -> CompletedPart.builder()
 						.partNumber(number)
 						.eTag(response.copyPartResult().eTag())
