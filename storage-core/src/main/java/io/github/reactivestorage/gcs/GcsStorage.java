@@ -42,6 +42,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
+import io.github.reactivestorage.Checksum;
+import io.github.reactivestorage.ChecksumAlgorithm;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidRangeException;
@@ -235,12 +237,13 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	private Mono<StoredObject> upload(String key, Publisher<DataBuffer> body, PutOptions options,
 			BlobWriteOption[] writeOptions) {
-		BlobInfo info = BlobInfo.newBuilder(id(key))
+		BlobInfo.Builder infoBuilder = BlobInfo.newBuilder(id(key))
 			.setContentType(options.contentType())
-			.setMetadata(options.metadata().isEmpty() ? null : Map.copyOf(options.metadata()))
-			.build();
+			.setMetadata(options.metadata().isEmpty() ? null : Map.copyOf(options.metadata()));
+		BlobWriteOption[] allOptions = withEncryptionAndChecksum(infoBuilder, options, writeOptions);
+		BlobInfo info = infoBuilder.build();
 		return GcsUpload.write(body, () -> {
-			WriteChannel channel = this.storage.writer(info, writeOptions);
+			WriteChannel channel = this.storage.writer(info, allOptions);
 			channel.setChunkSize(this.options.writeChunkSize());
 			return channel;
 		}, this.scheduler, options.contentLength(), key)
@@ -251,6 +254,30 @@ public class GcsStorage extends AbstractReactiveStorage {
 					.metadata(options.metadata())
 					.build())))
 			.onErrorMap(ex -> translate(ex, key));
+	}
+
+	/**
+	 * The write options plus the mount's KMS key and the expected checksum, which GCS verifies when it
+	 * finalizes the upload (the library has verified the bytes before it finalizes, too).
+	 */
+	private BlobWriteOption[] withEncryptionAndChecksum(BlobInfo.Builder info, PutOptions options,
+			BlobWriteOption[] writeOptions) {
+		List<BlobWriteOption> all = new ArrayList<>(List.of(writeOptions));
+		if (this.options.kmsKeyName() != null) {
+			all.add(BlobWriteOption.kmsKeyName(this.options.kmsKeyName()));
+		}
+		Checksum checksum = options.checksum();
+		if (checksum != null && checksum.expected() != null) {
+			if (checksum.algorithm() == ChecksumAlgorithm.CRC32C) {
+				info.setCrc32c(checksum.expected());
+				all.add(BlobWriteOption.crc32cMatch());
+			}
+			else if (checksum.algorithm() == ChecksumAlgorithm.MD5) {
+				info.setMd5(checksum.expected());
+				all.add(BlobWriteOption.md5Match());
+			}
+		}
+		return all.toArray(BlobWriteOption[]::new);
 	}
 
 	// ---- get ----
@@ -419,7 +446,14 @@ public class GcsStorage extends AbstractReactiveStorage {
 				.build();
 			BlobId from = blob.getGeneration() != null ? BlobId.of(this.bucket, source, blob.getGeneration())
 					: id(source);
-			return this.storage.copy(CopyRequest.newBuilder().setSource(from).setTarget(target).build())
+			CopyRequest.Builder copy = CopyRequest.newBuilder().setSource(from);
+			if (this.options.kmsKeyName() != null) {
+				copy.setTarget(target, Storage.BlobTargetOption.kmsKeyName(this.options.kmsKeyName()));
+			}
+			else {
+				copy.setTarget(target);
+			}
+			return this.storage.copy(copy.build())
 				.getResult();
 		}).map(blob -> toStoredObject(blob, destination)).onErrorMap(ObjectNotFoundException.class, ex -> {
 			if (source.equals(ex.getKey())) {
@@ -504,7 +538,20 @@ public class GcsStorage extends AbstractReactiveStorage {
 			.etag(etag)
 			.lastModified(updated)
 			.metadata(blob.getMetadata() != null ? Map.copyOf(blob.getMetadata()) : Map.of())
+			.checksums(checksumsOf(blob))
 			.build();
+	}
+
+	/** The checksums GCS keeps: CRC32C of every object, MD5 of those not composed. */
+	static Map<String, String> checksumsOf(BlobInfo blob) {
+		Map<String, String> checksums = new java.util.LinkedHashMap<>();
+		if (blob.getCrc32c() != null) {
+			checksums.put(ChecksumAlgorithm.CRC32C.token(), blob.getCrc32c());
+		}
+		if (blob.getMd5() != null) {
+			checksums.put(ChecksumAlgorithm.MD5.token(), blob.getMd5());
+		}
+		return checksums;
 	}
 
 	static Throwable translate(Throwable ex, @Nullable String key) {
