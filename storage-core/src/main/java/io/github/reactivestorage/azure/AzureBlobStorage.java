@@ -173,6 +173,11 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 
 	@Override
 	public Set<StorageCapability> capabilities() {
+		if (this.encryptionScope != null) {
+			Set<StorageCapability> scoped = EnumSet.copyOf(CAPABILITIES);
+			scoped.remove(StorageCapability.SERVER_SIDE_COPY);
+			return scoped;
+		}
 		return CAPABILITIES;
 	}
 
@@ -514,6 +519,11 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 
 	@Override
 	protected Mono<StoredObject> doCopy(String source, String destination) {
+		if (this.encryptionScope != null) {
+			// the SDK's Copy Blob does not send x-ms-encryption-scope, so a server-side copy would land in
+			// the container's default scope: stream it through the scoped upload instead
+			return super.doCopy(source, destination);
+		}
 		BlobAsyncClient from = blob(source);
 		BlobAsyncClient to = blob(destination);
 		return from.getProperties().onErrorMap(ex -> translate(ex, source)).flatMap(properties -> {
