@@ -78,7 +78,7 @@ class AzureStorageBackendConfiguration {
 					AzureBlobSettings.DEFAULT_MAX_CONCURRENCY);
 			BlobContainerAsyncClient client = containerClient(name, settings, properties);
 			return new AzureBlobStorage(name, client, DefaultDataBufferFactory.sharedInstance, settings.blockSize(),
-					settings.maxConcurrency(), settings.createContainer());
+					settings.maxConcurrency(), settings.createContainer(), properties.getEncryptionScope());
 		}
 
 		private BlobContainerAsyncClient containerClient(String name, AzureBlobSettings settings,

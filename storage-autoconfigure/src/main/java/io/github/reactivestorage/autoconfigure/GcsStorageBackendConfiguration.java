@@ -84,7 +84,9 @@ class GcsStorageBackendConfiguration {
 								+ properties.getPartSize(),
 						"Set storage.mounts." + name + ".part-size to a multiple of 256KB, e.g. 8MB.");
 			}
-			GcsStorageOptions options = GcsStorageOptions.defaults().withWriteChunkSize((int) chunkSize);
+			GcsStorageOptions options = GcsStorageOptions.defaults()
+				.withWriteChunkSize((int) chunkSize)
+				.withKmsKeyName(properties.getKmsKeyName());
 			return new GcsStorage(name, client(name, properties), bucket, DefaultDataBufferFactory.sharedInstance,
 					options);
 		}

@@ -142,6 +142,27 @@ public class MountProperties {
 	 */
 	private DataSize partSize = DataSize.ofMegabytes(8);
 
+	/**
+	 * S3: server-side encryption of every object written: {@code sse-s3} (AES256), {@code sse-kms}, or
+	 * {@code sse-c} (the customer-key). Unset leaves it to the bucket's default encryption.
+	 */
+	private @Nullable String serverSideEncryption;
+
+	/**
+	 * S3: KMS key id or ARN of {@code sse-kms}. Unset uses the account's {@code aws/s3} key.
+	 */
+	private @Nullable String kmsKeyId;
+
+	/**
+	 * S3: whether {@code sse-kms} uses an S3 Bucket Key.
+	 */
+	private boolean bucketKeyEnabled;
+
+	/**
+	 * S3: base64 of the 256-bit key of {@code sse-c}, sent on every request. Never logged.
+	 */
+	private @Nullable String customerKey;
+
 	// gcs
 
 	/**
@@ -187,6 +208,17 @@ public class MountProperties {
 	 * Azure: whether to create the container if it does not exist.
 	 */
 	private boolean createContainer;
+
+	/**
+	 * Azure: encryption scope every blob written is encrypted with. Unset uses the container's default.
+	 */
+	private @Nullable String encryptionScope;
+
+	/**
+	 * GCS: Cloud KMS key (CMEK) every object written is encrypted with,
+	 * {@code projects/…/locations/…/keyRings/…/cryptoKeys/…}. Unset uses the bucket's default.
+	 */
+	private @Nullable String kmsKeyName;
 
 	// http
 
@@ -487,6 +519,54 @@ public class MountProperties {
 		this.readTimeout = readTimeout;
 	}
 
+	public @Nullable String getServerSideEncryption() {
+		return this.serverSideEncryption;
+	}
+
+	public void setServerSideEncryption(@Nullable String serverSideEncryption) {
+		this.serverSideEncryption = serverSideEncryption;
+	}
+
+	public @Nullable String getKmsKeyId() {
+		return this.kmsKeyId;
+	}
+
+	public void setKmsKeyId(@Nullable String kmsKeyId) {
+		this.kmsKeyId = kmsKeyId;
+	}
+
+	public boolean isBucketKeyEnabled() {
+		return this.bucketKeyEnabled;
+	}
+
+	public void setBucketKeyEnabled(boolean bucketKeyEnabled) {
+		this.bucketKeyEnabled = bucketKeyEnabled;
+	}
+
+	public @Nullable String getCustomerKey() {
+		return this.customerKey;
+	}
+
+	public void setCustomerKey(@Nullable String customerKey) {
+		this.customerKey = customerKey;
+	}
+
+	public @Nullable String getEncryptionScope() {
+		return this.encryptionScope;
+	}
+
+	public void setEncryptionScope(@Nullable String encryptionScope) {
+		this.encryptionScope = encryptionScope;
+	}
+
+	public @Nullable String getKmsKeyName() {
+		return this.kmsKeyName;
+	}
+
+	public void setKmsKeyName(@Nullable String kmsKeyName) {
+		this.kmsKeyName = kmsKeyName;
+	}
+
 	/**
 	 * Everything but secrets: secret values show as {@code ******} when set.
 	 */
@@ -500,6 +580,9 @@ public class MountProperties {
 				+ ", project=" + this.project + ", credentialsLocation=" + this.credentialsLocation + ", container="
 				+ this.container + ", connectionString=" + mask(this.connectionString) + ", accountName="
 				+ this.accountName + ", accountKey=" + mask(this.accountKey) + ", sasToken=" + mask(this.sasToken)
+				+ ", serverSideEncryption=" + this.serverSideEncryption + ", kmsKeyId=" + this.kmsKeyId
+				+ ", bucketKeyEnabled=" + this.bucketKeyEnabled + ", customerKey=" + mask(this.customerKey)
+				+ ", encryptionScope=" + this.encryptionScope + ", kmsKeyName=" + this.kmsKeyName
 				+ ", headers=" + this.headers.keySet() + "]";
 	}
 

@@ -15,6 +15,7 @@ import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.autoconfigure.service.S3ConnectionDetails;
 import io.github.reactivestorage.autoconfigure.service.StorageConnectionDetails;
 import io.github.reactivestorage.s3.S3ClientSettings;
+import io.github.reactivestorage.s3.S3ServerSideEncryption;
 import io.github.reactivestorage.s3.S3Storage;
 import io.github.reactivestorage.s3.S3StorageOptions;
 
@@ -44,6 +45,35 @@ class S3BackendFactory implements StorageBackendFactory {
 		return "s3";
 	}
 
+	/** The mount's server-side encryption; a bad setting fails start-up naming the property, never the key. */
+	static S3ServerSideEncryption encryption(String name, MountProperties properties) {
+		String mode = properties.getServerSideEncryption();
+		String prefix = "storage.mounts." + name + ".";
+		if (mode == null || mode.isBlank()) {
+			if (properties.getCustomerKey() != null || properties.getKmsKeyId() != null) {
+				throw new MountConfigurationException(prefix + "customer-key and kms-key-id need " + prefix
+						+ "server-side-encryption", "Set " + prefix + "server-side-encryption to sse-c or sse-kms.");
+			}
+			return S3ServerSideEncryption.NONE;
+		}
+		try {
+			return switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
+				case "sse-s3", "aes256" -> S3ServerSideEncryption.s3Managed();
+				case "sse-kms", "aws:kms" -> S3ServerSideEncryption.kms(properties.getKmsKeyId(),
+						properties.isBucketKeyEnabled());
+				case "sse-c" -> S3ServerSideEncryption.customerKey(properties.getCustomerKey());
+				default -> throw new MountConfigurationException(
+						prefix + "server-side-encryption must be sse-s3, sse-kms or sse-c, not '" + mode + "'",
+						"Set " + prefix + "server-side-encryption to sse-s3, sse-kms or sse-c.");
+			};
+		}
+		catch (IllegalArgumentException ex) {
+			// the message of S3ServerSideEncryption never contains the key
+			throw new MountConfigurationException(prefix + "server-side-encryption " + mode + ": " + ex.getMessage(),
+					"Set " + prefix + "customer-key to the base64 of 32 random bytes (sse-c), or remove it.");
+		}
+	}
+
 	@Override
 	public ReactiveStorage create(String name, MountProperties properties) {
 		if (properties.getBucket() == null || properties.getBucket().isBlank()) {
@@ -55,7 +85,8 @@ class S3BackendFactory implements StorageBackendFactory {
 					"storage.mounts." + name + ".part-size must be between 5MB and 2GB, not " + properties.getPartSize(),
 					"Set storage.mounts." + name + ".part-size to at least 5MB.");
 		}
-		S3StorageOptions options = new S3StorageOptions(properties.getMultipartThreshold().toBytes(), (int) partSize, 4);
+		S3StorageOptions options = new S3StorageOptions(properties.getMultipartThreshold().toBytes(), (int) partSize, 4,
+				encryption(name, properties));
 		S3ClientSettings settings = settings(name, properties);
 		S3Presigner presigner = settings.presigner();
 		if (this.sharedClient != null) {

@@ -488,6 +488,11 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 	@Override
 	protected Mono<URI> doUrl(String key, UrlOptions options) {
 		return Mono.fromCallable(() -> {
+			if (options.method() == UrlOptions.Method.PUT && this.encryptionScope != null) {
+				// a SAS cannot make the uploader's request carry the scope: the blob would land in the default
+				throw new UnsupportedStorageOperationException("Mount '" + name()
+						+ "' encrypts with an encryption scope, which PUT URLs cannot carry", key, null);
+			}
 			BlobSasPermission permission = new BlobSasPermission();
 			if (options.method() == UrlOptions.Method.PUT) {
 				permission.setCreatePermission(true).setWritePermission(true);

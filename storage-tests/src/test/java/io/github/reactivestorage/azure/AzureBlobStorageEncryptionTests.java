@@ -18,8 +18,11 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An Azure mount's encryption scope ({@code encryption-scope}): {@code x-ms-encryption-scope} on every
@@ -83,6 +86,15 @@ class AzureBlobStorageEncryptionTests {
 			.anyMatch(url -> url.contains("comp=blocklist"))
 			.anyMatch(url -> url.endsWith("/copy.txt"));
 		assertThat(writes).allSatisfy(s -> assertThat(s.scope()).as(s.url()).isEqualTo("tenant-scope"));
+	}
+
+	@Test
+	void putUrlsThatCannotCarryTheScopeAreRefused() {
+		AzureBlobStorage storage = storage("tenant-scope");
+		assertThatThrownBy(() -> storage.url("a.txt", UrlOptions.put(Duration.ofMinutes(5))).block())
+			.isInstanceOf(UnsupportedStorageOperationException.class)
+			.hasMessageContaining("encryption scope");
+		assertThat(storage.url("a.txt", UrlOptions.get(Duration.ofMinutes(5))).block()).isNotNull();
 	}
 
 	@Test
