@@ -625,6 +625,9 @@ public class StorageHandler {
 		json.put("lastModified", (object.lastModified() != null) ? object.lastModified().toString() : null);
 		json.put("metadata", object.metadata());
 		json.put("prefix", object.isPrefix());
+		if (!object.checksums().isEmpty()) {
+			json.put("checksums", object.checksums());
+		}
 		return json;
 	}
 

@@ -65,7 +65,10 @@ class StorageEndpointsDigestTests {
 		put(field, "sha-256=:" + SHA256 + ":").expectStatus()
 			.isCreated()
 			.expectHeader()
-			.valueEquals("Repr-Digest", "sha-256=:" + SHA256 + ":");
+			.valueEquals("Repr-Digest", "sha-256=:" + SHA256 + ":")
+			.expectBody()
+			.jsonPath("$.checksums['sha-256']")
+			.isEqualTo(SHA256);
 		assertThat(stored()).isEqualTo("digested content");
 		assertThat(this.store.info("a.txt").block(Duration.ofSeconds(5)).checksums()).containsEntry("sha-256", SHA256);
 	}
