@@ -503,6 +503,12 @@ public class S3Storage extends AbstractReactiveStorage {
 	@Override
 	protected Mono<URI> doUrl(String key, UrlOptions options) {
 		return Mono.fromCallable(() -> {
+			if (this.options.encryption().refusesUrl(options.method() == UrlOptions.Method.PUT)) {
+				// a URL cannot carry an SSE-C key, and a PUT URL would store without the KMS key
+				throw new UnsupportedStorageOperationException("Mount '" + name() + "' uses "
+						+ this.options.encryption().mode() + " encryption, which " + options.method() + " URLs cannot carry",
+						key, null);
+			}
 			if (this.presigner == null) {
 				if (options.method() == UrlOptions.Method.PUT) {
 					throw new UnsupportedStorageOperationException(
@@ -511,12 +517,6 @@ public class S3Storage extends AbstractReactiveStorage {
 				return this.client.utilities()
 					.getUrl(GetUrlRequest.builder().bucket(this.bucket).key(key).build())
 					.toURI();
-			}
-			if (this.options.encryption().refusesUrl(options.method() == UrlOptions.Method.PUT)) {
-				// a URL cannot carry an SSE-C key, and a PUT URL would store without the KMS key
-				throw new UnsupportedStorageOperationException("Mount '" + name() + "' uses "
-						+ this.options.encryption().mode() + " encryption, which " + options.method() + " URLs cannot carry",
-						key, null);
 			}
 			if (options.method() == UrlOptions.Method.PUT) {
 				return this.presigner.presignPutObject(presign -> presign.signatureDuration(options.expiry())
