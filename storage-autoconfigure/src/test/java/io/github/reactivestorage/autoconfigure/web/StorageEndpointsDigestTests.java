@@ -118,6 +118,13 @@ class StorageEndpointsDigestTests {
 	}
 
 	@Test
+	void anOversizedFieldIsRefusedBeforeItIsParsed() {
+		String many = String.join(", ", java.util.Collections.nCopies(200, "sha-512=:" + "A".repeat(86) + "==:"));
+		put("Content-Digest", many + ", sha-256=:" + SHA256 + ":").expectStatus().isBadRequest();
+		assertThat(stored()).isEqualTo("old version");
+	}
+
+	@Test
 	void disagreeingFieldsAreRefused() {
 		String other = Checksums.of(ChecksumAlgorithm.SHA_256, "x".getBytes(StandardCharsets.UTF_8));
 		this.client.put()
