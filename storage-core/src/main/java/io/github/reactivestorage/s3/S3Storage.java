@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetUrlRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -54,6 +55,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.Checksum;
 import io.github.reactivestorage.ChecksumAlgorithm;
+import io.github.reactivestorage.Checksums;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidMetadataException;
@@ -254,7 +256,13 @@ public class S3Storage extends AbstractReactiveStorage {
 			.key(key)
 			.contentType(options.contentType())
 			.metadata(metadata)
-			.applyMutation(this.options.encryption()::createUpload)))).map(response -> response.uploadId());
+			.applyMutation(this.options.encryption()::createUpload)
+			.applyMutation(builder -> {
+				if (fullObjectCrc32c(options) != null) {
+					builder.checksumAlgorithm(software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32_C)
+						.checksumType(ChecksumType.FULL_OBJECT);
+				}
+			})))).map(response -> response.uploadId());
 		if (options.ifMatch() != null) {
 			// no part is sent for an etag that already differs; S3 checks again when completing
 			create = head(key).onErrorMap(ObjectNotFoundException.class, ex -> etagMismatch(key, ex))
@@ -263,7 +271,8 @@ public class S3Storage extends AbstractReactiveStorage {
 				.then(create);
 		}
 		return aborting(upload, create.flatMap(uploadId -> parts
-			.flatMapSequential(part -> uploadPart(key, uploadId, part, upload), this.options.maxPartsInFlight(), 1)
+			.flatMapSequential(part -> uploadPart(key, uploadId, part, upload, fullObjectCrc32c(options) != null),
+					this.options.maxPartsInFlight(), 1)
 			.collectList()
 			.flatMap(completed -> complete(key, uploadId, completed, options, upload))
 			.map(etag -> StoredObject.builder(key)
@@ -284,15 +293,32 @@ public class S3Storage extends AbstractReactiveStorage {
 			.doOnCancel(() -> upload.abort().subscribe());
 	}
 
-	private Mono<CompletedPart> uploadPart(String key, String uploadId, Part part, S3MultipartUpload upload) {
+	/**
+	 * Upload one part; with {@code crc32c}, with the part's CRC32C for S3 to verify (a full-object
+	 * CRC32C upload needs one on every part).
+	 */
+	private Mono<CompletedPart> uploadPart(String key, String uploadId, Part part, S3MultipartUpload upload,
+			boolean crc32c) {
 		int number = part.index() + 1;
+		String partCrc = crc32c ? part.crc32c() : null;
 		return call(key, Operation.PUT, () -> upload.start(() -> this.client.uploadPart(request -> request.bucket(this.bucket)
 			.key(key)
 			.uploadId(uploadId)
 			.partNumber(number)
 			.contentLength((long) part.length())
+			.checksumCRC32C(partCrc)
 			.applyMutation(this.options.encryption()::part), part.body())))
-			.map(response -> CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
+			.map(response -> CompletedPart.builder().partNumber(number).eTag(response.eTag()).checksumCRC32C(partCrc).build());
+	}
+
+	/**
+	 * The expected CRC32C of a put, sent as a full-object checksum of a multipart upload that S3 verifies
+	 * when completing it, or {@code null}. (SHA-256 and MD5 have no full-object form in multipart uploads:
+	 * only the library verifies those.)
+	 */
+	private static @Nullable String fullObjectCrc32c(PutOptions options) {
+		Checksum checksum = options.checksum();
+		return (checksum != null && checksum.algorithm() == ChecksumAlgorithm.CRC32C) ? checksum.expected() : null;
 	}
 
 	private Mono<String> complete(String key, String uploadId, List<CompletedPart> parts, PutOptions options,
@@ -303,6 +329,9 @@ public class S3Storage extends AbstractReactiveStorage {
 			.uploadId(uploadId)
 			.multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
 			.applyMutation(this.options.encryption()::complete);
+		if (fullObjectCrc32c(options) != null) {
+			request.checksumCRC32C(fullObjectCrc32c(options)).checksumType(ChecksumType.FULL_OBJECT);
+		}
 		if (options.createOnly()) {
 			request.ifNoneMatch("*");
 		}
@@ -670,6 +699,13 @@ public class S3Storage extends AbstractReactiveStorage {
 	 * {@link Parts#BLOCK} bytes, its length, and whether it is the last.
 	 */
 	record Part(int index, List<ByteBuffer> blocks, int length, boolean last) {
+
+		/** The base64 CRC32C of the part's bytes (the blocks are not changed). */
+		String crc32c() {
+			Checksums.Hasher hasher = Checksums.hasher(ChecksumAlgorithm.CRC32C);
+			this.blocks.forEach(hasher::update);
+			return hasher.base64();
+		}
 
 		/** The request body: the blocks as they are, neither copied nor changed (the SDK reads views). */
 		AsyncRequestBody body() {
