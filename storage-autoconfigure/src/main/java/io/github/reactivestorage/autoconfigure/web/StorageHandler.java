@@ -162,6 +162,9 @@ public class StorageHandler {
 		if (object.etag() != null) {
 			headers.setETag("\"" + object.etag() + "\"");
 		}
+		// RFC 9530: the digest of the whole representation, also on 206 and 304, whenever the backend
+		// keeps one; Want-Repr-Digest never makes the server compute one (that needs all bytes first)
+		reprDigest(headers, object);
 		if (object.lastModified() != null) {
 			headers.set(HttpHeaders.LAST_MODIFIED,
 					HTTP_DATE.format(ZonedDateTime.ofInstant(object.lastModified(), ZoneOffset.UTC)));

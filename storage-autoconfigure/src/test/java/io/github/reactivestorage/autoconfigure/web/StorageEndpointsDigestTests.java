@@ -150,4 +150,22 @@ class StorageEndpointsDigestTests {
 			.doesNotExist("Repr-Digest");
 	}
 
+	@Test
+	void getAndHeadCarryTheStoredReprDigestAlsoForRanges() {
+		put("Repr-Digest", "sha-256=:" + SHA256 + ":").expectStatus().isCreated();
+		String expected = "sha-256=:" + SHA256 + ":";
+		this.client.get().uri("/storage/files/a.txt").header("Want-Repr-Digest", "sha-256=10").exchange()
+			.expectStatus().isOk().expectHeader().valueEquals("Repr-Digest", expected);
+		this.client.head().uri("/storage/files/a.txt").exchange()
+			.expectStatus().isOk().expectHeader().valueEquals("Repr-Digest", expected);
+		this.client.get().uri("/storage/files/a.txt").header("Range", "bytes=0-3").exchange()
+			.expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectHeader().valueEquals("Repr-Digest", expected);
+	}
+
+	@Test
+	void objectsWithoutAStoredChecksumHaveNoReprDigestEvenWhenAsked() {
+		this.client.get().uri("/storage/files/a.txt").header("Want-Repr-Digest", "sha-256=10").exchange()
+			.expectStatus().isOk().expectHeader().doesNotExist("Repr-Digest");
+	}
+
 }
