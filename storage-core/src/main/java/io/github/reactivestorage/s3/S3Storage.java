@@ -55,6 +55,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.Checksum;
 import io.github.reactivestorage.ChecksumAlgorithm;
+import io.github.reactivestorage.ChecksumMismatchException;
 import io.github.reactivestorage.Checksums;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
@@ -636,6 +637,12 @@ public class S3Storage extends AbstractReactiveStorage {
 				ex -> translate(ex, key, operation));
 	}
 
+	/** S3's error codes of a checksum that does not match what it received. */
+	static boolean isChecksumError(@Nullable String code) {
+		return "BadDigest".equals(code) || "InvalidDigest".equals(code) || "XAmzContentChecksumMismatch".equals(code)
+				|| "InvalidChecksum".equals(code);
+	}
+
 	static StorageException translate(Throwable error, @Nullable String key, Operation operation) {
 		Throwable ex = (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
 		if (ex instanceof StorageException storageException) {
@@ -663,6 +670,11 @@ public class S3Storage extends AbstractReactiveStorage {
 			}
 			if (status == 416) {
 				return new InvalidRangeException("S3 found the range unsatisfiable", key, ex);
+			}
+			if (status == 400 && service instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+					&& aws.awsErrorDetails() != null && isChecksumError(aws.awsErrorDetails().errorCode())) {
+				return new ChecksumMismatchException("S3 found the content damaged (" + aws.awsErrorDetails().errorCode()
+						+ "); nothing was stored", key, ex);
 			}
 			if (status >= 500 || status == 429) {
 				return new StorageConnectionException("S3 is unavailable (HTTP " + status + ")", key, ex);
