@@ -46,6 +46,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.Checksum;
 import io.github.reactivestorage.ChecksumAlgorithm;
+import io.github.reactivestorage.ChecksumMismatchException;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidKeyException;
@@ -618,6 +619,10 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 			}
 			if (status == 416) {
 				return new InvalidRangeException("The range is unsatisfiable (" + message + ")", key, ex);
+			}
+			if (BlobErrorCode.MD5MISMATCH.equals(code) || BlobErrorCode.INVALID_MD5.equals(code)) {
+				return new ChecksumMismatchException("Azure found the content damaged (" + message + "); nothing was stored",
+						key, ex);
 			}
 			if (status >= 500 || status == 408) {
 				return new StorageConnectionException("Azure Blob Storage is unavailable (" + message + ")", key, ex);
