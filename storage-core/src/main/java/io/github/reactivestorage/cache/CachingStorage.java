@@ -21,6 +21,7 @@ import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.support.ForwardingReactiveStorage;
 
@@ -140,6 +141,32 @@ public class CachingStorage extends ForwardingReactiveStorage {
 				return origin().get(normalized, range);
 			}
 			return fromCache(normalized, this.cache.get(normalized, range), () -> origin().get(normalized, range));
+		}));
+	}
+
+	/**
+	 * A hit is one lookup of the cache mount, described by the origin's information of the entry; a
+	 * range miss is the origin's own {@code read}; a whole-object miss is the origin's {@code info}
+	 * followed by the filling {@code get}, as before (the fill needs the information first).
+	 */
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return decorate(Mono.defer(() -> {
+			String normalized = StorageKeys.normalize(key);
+			StoredObject hit = this.index.lookup(normalized);
+			if (hit != null) {
+				return this.cache.read(normalized, range)
+					.map((content) -> content.withObject(hit))
+					.onErrorResume(ObjectNotFoundException.class, (ex) -> {
+						this.index.remove(normalized);
+						return read(normalized, range);
+					});
+			}
+			if (range != null) {
+				return origin().read(normalized, range);
+			}
+			return origin().info(normalized)
+				.map((object) -> StoredContent.whole(object, get(normalized), Mono.empty()));
 		}));
 	}
 
