@@ -53,6 +53,7 @@ import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StorageConfigurationException;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
@@ -251,6 +252,12 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 		}
 		Long count = (range.end() >= 0) ? range.end() - range.start() + 1 : null;
 		return download(blob, key, new BlobRange(range.start(), count), null);
+	}
+
+	/** One download whose headers describe its body (a suffix range: properties first); see {@link AzureBlobReads}. */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return new AzureBlobReads(bufferFactory()).read(blob(key), key, range);
 	}
 
 	private Flux<DataBuffer> download(BlobAsyncClient blob, String key, @Nullable BlobRange range,
