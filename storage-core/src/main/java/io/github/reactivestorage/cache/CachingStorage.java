@@ -146,8 +146,8 @@ public class CachingStorage extends ForwardingReactiveStorage {
 
 	/**
 	 * A hit is one lookup of the cache mount, described by the origin's information of the entry; a
-	 * range miss is the origin's own {@code read}; a whole-object miss is the origin's {@code info}
-	 * followed by the filling {@code get}, as before (the fill needs the information first).
+	 * range miss is the origin's own {@code read}; a whole-object miss is one origin {@code read} that
+	 * fills the cache as {@code get} does (single-flight included).
 	 */
 	@Override
 	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
@@ -165,8 +165,7 @@ public class CachingStorage extends ForwardingReactiveStorage {
 			if (range != null) {
 				return origin().read(normalized, range);
 			}
-			return origin().info(normalized)
-				.map((object) -> StoredContent.whole(object, get(normalized), Mono.empty()));
+			return readMiss(normalized);
 		}));
 	}
 
@@ -196,13 +195,39 @@ public class CachingStorage extends ForwardingReactiveStorage {
 		if (running != null) {
 			return running.done.asMono().thenMany(Flux.defer(() -> read(key)));
 		}
-		return origin().info(key)
-			.flatMapMany((object) -> this.index.fits(object.size()) ? fill(key, object, fill) : origin().get(key))
-			.doOnError(fill::fail)
-			.doFinally((signal) -> {
-				this.fills.remove(key, fill);
-				fill.finish();
-			});
+		return miss(key, fill).flatMapMany(StoredContent::content);
+	}
+
+	/** The {@code read} form of {@link #read(String)}'s miss: single-flight, then one origin read. */
+	private Mono<StoredContent> readMiss(String key) {
+		Fill fill = new Fill();
+		Fill running = this.fills.putIfAbsent(key, fill);
+		if (running != null) {
+			return running.done.asMono().then(Mono.defer(() -> read(key, null)));
+		}
+		return miss(key, fill);
+	}
+
+	/**
+	 * A whole-object miss: one {@code read} of the origin, whose content goes to the caller and, if it
+	 * fits, into the cache, recorded with that read's information (of the very bytes stored). The fill
+	 * ends when the content ends or the read is discarded.
+	 */
+	private Mono<StoredContent> miss(String key, Fill fill) {
+		Runnable end = () -> {
+			this.fills.remove(key, fill);
+			fill.finish();
+		};
+		return origin().read(key, null).map((content) -> {
+			StoredObject object = content.object();
+			Flux<DataBuffer> body = this.index.fits(object.size()) ? fill(key, object, content.content(), fill)
+					: content.content();
+			return content.withContent(body.doOnError(fill::fail).doFinally((signal) -> end.run()))
+				.withDiscard(content.discard().doFinally((signal) -> end.run()));
+		}).doOnError((ex) -> {
+			fill.fail(ex);
+			end.run();
+		}).doOnCancel(end);
 	}
 
 	/**
@@ -222,7 +247,7 @@ public class CachingStorage extends ForwardingReactiveStorage {
 	}
 
 	/** Stream the origin's content to the caller while the cache stores a copy. */
-	private Flux<DataBuffer> fill(String key, StoredObject object, Fill fill) {
+	private Flux<DataBuffer> fill(String key, StoredObject object, Flux<DataBuffer> origin, Fill fill) {
 		CacheFeed feed = new CacheFeed(this.cache.bufferFactory());
 		PutOptions options = PutOptions.builder()
 			.contentType(object.contentType())
@@ -235,7 +260,7 @@ public class CachingStorage extends ForwardingReactiveStorage {
 			.onErrorResume((ex) -> Mono.empty())
 			// a put that failed before subscribing its body must not leave the origin stream waiting
 			.doFinally((signal) -> feed.abandon());
-		Flux<DataBuffer> body = origin().get(key).concatMap(feed::offer, 1).doOnComplete(feed::complete);
+		Flux<DataBuffer> body = origin.concatMap(feed::offer, 1).doOnComplete(feed::complete);
 		return Flux.merge(1, body, store.then(Mono.<DataBuffer>empty()))
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}
