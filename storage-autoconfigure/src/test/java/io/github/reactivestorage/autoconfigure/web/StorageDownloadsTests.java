@@ -87,9 +87,12 @@ class StorageDownloadsTests {
 
 	@Test
 	void ifMatchWithTheCurrentEtagServesAndAnotherIs412() {
-		get("digits.txt", HttpHeaders.IF_MATCH, this.etag).expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
-		get("digits.txt", HttpHeaders.IF_MATCH, "*").expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
-		get("digits.txt", HttpHeaders.IF_MATCH, "\"stale\", " + this.etag).expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
+		get("digits.txt", HttpHeaders.IF_MATCH, this.etag).expectStatus().isOk()
+			.expectBody(String.class).isEqualTo("0123456789");
+		get("digits.txt", HttpHeaders.IF_MATCH, "*").expectStatus().isOk()
+			.expectBody(String.class).isEqualTo("0123456789");
+		get("digits.txt", HttpHeaders.IF_MATCH, "\"stale\", " + this.etag).expectStatus().isOk()
+			.expectBody(String.class).isEqualTo("0123456789");
 		get("digits.txt", HttpHeaders.IF_MATCH, "\"stale\"").expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED)
 			.expectBody().jsonPath("$.status").isEqualTo(412);
 		// If-Match compares strongly: the weak twin does not match
@@ -111,12 +114,14 @@ class StorageDownloadsTests {
 		String past = date(Instant.now().minus(Duration.ofDays(1)));
 		get("digits.txt", HttpHeaders.IF_UNMODIFIED_SINCE, past).expectStatus()
 			.isEqualTo(HttpStatus.PRECONDITION_FAILED);
-		get("digits.txt", HttpHeaders.IF_UNMODIFIED_SINCE, this.lastModified).expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
+		get("digits.txt", HttpHeaders.IF_UNMODIFIED_SINCE, this.lastModified).expectStatus().isOk()
+			.expectBody(String.class).isEqualTo("0123456789");
 		// If-Match wins over If-Unmodified-Since (RFC 9110 §13.2.2)
 		get("digits.txt", HttpHeaders.IF_MATCH, this.etag, HttpHeaders.IF_UNMODIFIED_SINCE, past).expectStatus()
 			.isOk().expectBody(String.class).isEqualTo("0123456789");
 		// a malformed date is ignored
-		get("digits.txt", HttpHeaders.IF_UNMODIFIED_SINCE, "yesterday").expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
+		get("digits.txt", HttpHeaders.IF_UNMODIFIED_SINCE, "yesterday").expectStatus().isOk()
+			.expectBody(String.class).isEqualTo("0123456789");
 		assertThat(this.storage.open).hasValue(0);
 	}
 
@@ -146,7 +151,8 @@ class StorageDownloadsTests {
 			.isOk().expectBody(String.class).isEqualTo("0123456789");
 		get("digits.txt", HttpHeaders.RANGE, "bytes=2-4", HttpHeaders.IF_RANGE, date(Instant.EPOCH)).expectStatus()
 			.isOk().expectBody(String.class).isEqualTo("0123456789");
-		get("digits.txt", HttpHeaders.RANGE, "bytes=2-4", HttpHeaders.IF_RANGE, "garbage").expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
+		get("digits.txt", HttpHeaders.RANGE, "bytes=2-4", HttpHeaders.IF_RANGE, "garbage").expectStatus().isOk()
+			.expectBody(String.class).isEqualTo("0123456789");
 		assertThat(this.storage.open).hasValue(0);
 	}
 
