@@ -185,6 +185,33 @@ class StorageDownloadsTests {
 			.isEqualTo(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
 	}
 
+	@Test
+	void headersDescribeTheBytesSentUnderConcurrentOverwrites() {
+		byte[] small = new byte[100_000];
+		byte[] large = new byte[150_000];
+		java.util.Arrays.fill(small, (byte) 's');
+		java.util.Arrays.fill(large, (byte) 'l');
+		String smallTag = "\"" + this.memory.put("raced.bin", small, PutOptions.defaults()).block().etag() + "\"";
+		String largeTag = "\"" + this.memory.put("raced.bin", large, PutOptions.defaults()).block().etag() + "\"";
+		reactor.core.Disposable writer = Flux.interval(Duration.ofMillis(1))
+			.concatMap(i -> this.memory.put("raced.bin", (i % 2 == 0) ? small : large, PutOptions.defaults()))
+			.subscribe();
+		try {
+			for (int i = 0; i < 30; i++) {
+				org.springframework.test.web.reactive.server.EntityExchangeResult<byte[]> result = get("raced.bin")
+					.expectStatus().isOk().expectBody().returnResult();
+				byte[] body = result.getResponseBody();
+				String etag = result.getResponseHeaders().getETag();
+				assertThat(result.getResponseHeaders().getContentLength()).isEqualTo(body.length);
+				assertThat(etag).isEqualTo((body.length == small.length) ? smallTag : largeTag);
+				assertThat(body).containsOnly((body.length == small.length) ? (byte) 's' : (byte) 'l');
+			}
+		}
+		finally {
+			writer.dispose();
+		}
+	}
+
 	/** Counts reads and every other lookup; tracks reads neither subscribed nor discarded. */
 	static final class CountingStorage extends ForwardingReactiveStorage {
 
