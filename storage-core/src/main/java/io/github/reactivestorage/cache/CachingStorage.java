@@ -32,7 +32,8 @@ import io.github.reactivestorage.support.ForwardingReactiveStorage;
  * <h2>Reads</h2> {@code get}, {@code info} and {@code exists} of a key whose complete entry is cached
  * (and younger than the ttl) are served from the cache; {@code info} then returns the origin's
  * {@link StoredObject} as it was when the entry was filled, without any I/O. On a miss, {@code get}
- * asks the origin for the object's information and streams its content to the caller while writing
+ * (and {@code read}) makes one origin {@code read}, whose information is recorded with the very bytes
+ * it streams to the caller while writing
  * a copy into the cache through the cache's {@code put} (atomic on memory and filesystem mounts):
  * memory stays constant (one buffer and its copy in flight) and the origin is read no faster than the
  * slower of the caller and the cache. The caller's {@code get} completes once the entry is stored.
