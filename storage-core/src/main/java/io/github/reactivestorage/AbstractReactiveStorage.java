@@ -256,8 +256,9 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 				return StoredContent.whole(object, doGet(key, null), Mono.empty());
 			}
 			long[] span = range.resolve(object.size());
-			return StoredContent.range(object, span[0], span[1], doGet(key, ByteRange.of(span[0], span[1])),
-					Mono.empty());
+			Flux<DataBuffer> content = (span[1] < span[0]) ? Flux.empty()
+					: doGet(key, ByteRange.of(span[0], span[1]));
+			return StoredContent.range(object, span[0], span[1], content, Mono.empty());
 		});
 	}
 

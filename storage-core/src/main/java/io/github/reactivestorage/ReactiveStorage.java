@@ -113,8 +113,9 @@ public interface ReactiveStorage extends AutoCloseable {
 				return StoredContent.whole(object, get(key), Mono.empty());
 			}
 			long[] span = range.resolve(object.size());
-			return StoredContent.range(object, span[0], span[1], get(key, ByteRange.of(span[0], span[1])),
-					Mono.empty());
+			Flux<DataBuffer> content = (span[1] < span[0]) ? Flux.empty()
+					: get(key, ByteRange.of(span[0], span[1]));
+			return StoredContent.range(object, span[0], span[1], content, Mono.empty());
 		});
 	}
 

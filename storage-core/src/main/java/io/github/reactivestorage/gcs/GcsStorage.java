@@ -54,6 +54,7 @@ import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
@@ -280,6 +281,35 @@ public class GcsStorage extends AbstractReactiveStorage {
 						this::readChunk, this::closeOnScheduler);
 			})
 			.subscribeOn(this.scheduler)
+			.onErrorMap(ex -> translate(ex, key));
+	}
+
+	/**
+	 * One metadata lookup, and the content read from the generation it found, so that the information
+	 * describes the bytes even if the object is replaced meanwhile (a replaced generation fails the read
+	 * as not found rather than mixing versions).
+	 */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return call(key, () -> this.storage.get(id(key)))
+			.switchIfEmpty(Mono.error(() -> new ObjectNotFoundException("No object '" + key + "'", key, null)))
+			.map(blob -> {
+				StoredObject object = toStoredObject(blob, key);
+				long[] span = (range != null) ? range.resolve(object.size()) : new long[] { 0, object.size() - 1 };
+				BlobId pinned = (blob.getGeneration() != null) ? BlobId.of(this.bucket, key, blob.getGeneration())
+						: id(key);
+				long first = span[0];
+				long limit = span[1] + 1;
+				Flux<DataBuffer> content = (first >= limit) ? Flux.empty()
+						: Flux.<DataBuffer, Reading>generate(
+								() -> new Reading(openReader(pinned, first, limit), first, limit), this::readChunk,
+								this::closeOnScheduler)
+							.subscribeOn(this.scheduler)
+							.onErrorMap(ex -> translate(ex, key));
+				// nothing is open until the content is subscribed
+				return (range != null) ? StoredContent.range(object, span[0], span[1], content, Mono.empty())
+						: StoredContent.whole(object, content, Mono.empty());
+			})
 			.onErrorMap(ex -> translate(ex, key));
 	}
 

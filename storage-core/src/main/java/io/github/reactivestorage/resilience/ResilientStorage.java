@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
-
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,6 +21,7 @@ import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageConnectionException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.ForwardingReactiveStorage;
@@ -76,6 +76,15 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 	@Override
 	public Flux<DataBuffer> get(String key, ByteRange range) {
 		return retryBeforeFirst(() -> super.get(key, range), key);
+	}
+
+	/**
+	 * Retried and timed like {@code info}: the lookup is idempotent; once the content is handed out,
+	 * its bytes are not retried.
+	 */
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return retry(timeout(getDelegate().read(key, range), key));
 	}
 
 	@Override

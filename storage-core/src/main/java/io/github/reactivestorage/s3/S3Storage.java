@@ -61,6 +61,7 @@ import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
@@ -313,17 +314,13 @@ public class S3Storage extends AbstractReactiveStorage {
 		if (range == null) {
 			return read(key, GetObjectRequest.builder().bucket(this.bucket).key(key).build());
 		}
-		return head(key).flatMapMany(head -> {
-			long[] span = range.resolve(head.contentLength());
-			GetObjectRequest.Builder request = GetObjectRequest.builder()
-				.bucket(this.bucket)
-				.key(key)
-				.range("bytes=" + span[0] + "-" + span[1]);
-			if (head.eTag() != null) {
-				request.ifMatch(head.eTag());
-			}
-			return read(key, request.build());
-		});
+		return doRead(key, range).flatMapMany(StoredContent::content);
+	}
+
+	/** One {@code GetObject}: its headers describe the bytes of its body (see {@link S3Reads}). */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return new S3Reads(this.client, this.bucket, bufferFactory()).read(key, range);
 	}
 
 	private Flux<DataBuffer> read(String key, GetObjectRequest request) {

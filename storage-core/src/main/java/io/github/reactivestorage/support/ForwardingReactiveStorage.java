@@ -23,6 +23,11 @@ import io.github.reactivestorage.UrlOptions;
  * A {@link ReactiveStorage} that forwards every call to a delegate: the base of decorators
  * ({@link PrefixedStorage}, {@link ReadOnlyStorage}, and users' own). {@link #unwrap} looks through
  * the decorator to the delegate.
+ *
+ * <p>{@link #read} is deliberately not forwarded: the interface's default reads through this
+ * decorator's own {@code info} and {@code get}, so a subclass that overrides those is never bypassed.
+ * A decorator that leaves both alone (or handles {@code read} itself) overrides {@code read} to
+ * forward it and keep the delegate's single lookup.
  */
 public abstract class ForwardingReactiveStorage implements ReactiveStorage {
 

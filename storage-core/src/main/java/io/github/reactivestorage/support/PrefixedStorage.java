@@ -2,6 +2,7 @@ package io.github.reactivestorage.support;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -15,6 +16,7 @@ import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 
@@ -57,6 +59,13 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	public Flux<DataBuffer> get(String key, ByteRange range) {
 		return Flux.defer(() -> getDelegate().get(full(key), range)).onErrorMap(StorageException.class,
 				ex -> relative(ex, key));
+	}
+
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return Mono.defer(() -> getDelegate().read(full(key), range))
+			.map(content -> content.withObject(strip(content.object())))
+			.onErrorMap(StorageException.class, ex -> relative(ex, key));
 	}
 
 	@Override

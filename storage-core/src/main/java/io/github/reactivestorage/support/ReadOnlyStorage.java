@@ -4,17 +4,20 @@ import java.net.URI;
 import java.util.EnumSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 
+import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 
@@ -38,6 +41,11 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 				StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE,
 				StorageCapability.SERVER_SIDE_COPY));
 		return capabilities;
+	}
+
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return getDelegate().read(key, range);
 	}
 
 	@Override

@@ -54,6 +54,15 @@ final class StorageWebFilters {
 		return (request, next) -> next.handle(request).map(response -> new IdleTimeoutResponse(response, timeout));
 	}
 
+	/**
+	 * The response under this class's own idle-timeout decoration, for a zero-copy send: the kernel sends
+	 * the file and the server's write timeouts bound it, so the decoration has nothing to time there, and
+	 * zero-copy needs the server's own response. Any other decorator is returned as it is (never unwrapped).
+	 */
+	static ServerHttpResponse withoutIdleTimeout(ServerHttpResponse response) {
+		return (response instanceof IdleTimeoutHttpResponse idle) ? idle.getDelegate() : response;
+	}
+
 	/** A response written through a decorated exchange whose body writes time out when idle. */
 	private record IdleTimeoutResponse(ServerResponse delegate, Duration timeout) implements ServerResponse {
 
