@@ -190,13 +190,16 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		if (length >= 0 && length <= SMALL_PUT) {
 			put = FilesystemWriter.collect(key, body, (int) length, options)
 				.flatMap(content -> blocking(() -> this.writer.putSmall(key, content, options)));
+			// (putSmall translates a full disk itself, before its clean-up frees the space)
 		}
 		else {
 			put = Mono.usingWhen(
 					blocking(() -> this.writer.stage(key))
 						.doOnDiscard(FilesystemWriter.Staged.class, staged -> this.scheduler.schedule(staged::abandon)),
+					// a full disk is recognised here, before the clean-up frees the staging file's space
 					staged -> this.writer.write(body, staged)
-						.flatMap(written -> blocking(() -> this.writer.commit(key, staged, written, options))),
+						.flatMap(written -> blocking(() -> this.writer.commit(key, staged, written, options)))
+						.onErrorMap(IOException.class, ex -> FilesystemErrors.translateWrite(ex, key, this.root)),
 					staged -> Mono.empty(), (staged, error) -> abandon(staged), this::abandon);
 		}
 		return put.onErrorMap(IOException.class, ex -> FilesystemErrors.translateWrite(ex, key, this.root));

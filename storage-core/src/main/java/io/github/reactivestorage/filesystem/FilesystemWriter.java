@@ -110,6 +110,10 @@ final class FilesystemWriter {
 			}
 			return commit(key, staged, new Written(content.length, ContentHash.hex(content)), options);
 		}
+		catch (IOException ex) {
+			// recognised before the clean-up below frees the staging file's space
+			throw FilesystemErrors.translateWrite(ex, key, staged.target.getParent());
+		}
 		finally {
 			staged.abandon();
 		}
