@@ -194,8 +194,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		}
 		else {
 			put = Mono.usingWhen(
-					blocking(() -> this.writer.stage(key))
-						.doOnDiscard(FilesystemWriter.Staged.class, staged -> this.scheduler.schedule(staged::abandon)),
+					stage(key),
 					// a full disk is recognised here, before the clean-up frees the staging file's space
 					staged -> this.writer.write(body, staged)
 						.flatMap(written -> blocking(() -> this.writer.commit(key, staged, written, options)))
@@ -203,6 +202,46 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 					staged -> Mono.empty(), (staged, error) -> abandon(staged), this::abandon);
 		}
 		return put.onErrorMap(IOException.class, ex -> FilesystemErrors.translateWrite(ex, key, this.root));
+	}
+
+	/**
+	 * Opens the staging file on the scheduler. A cancel that arrives while it is being opened abandons
+	 * it as soon as it is open: Reactor would only discard the late value, which closes nothing.
+	 */
+	private Mono<FilesystemWriter.Staged> stage(String key) {
+		return Mono.create(sink -> {
+			Object lock = new Object();
+			FilesystemWriter.Staged[] opened = new FilesystemWriter.Staged[1];
+			boolean[] cancelled = new boolean[1];
+			sink.onCancel(() -> {
+				FilesystemWriter.Staged staged;
+				synchronized (lock) {
+					cancelled[0] = true;
+					staged = opened[0];
+				}
+				if (staged != null) {
+					this.scheduler.schedule(staged::abandon);
+				}
+			});
+			this.scheduler.schedule(() -> {
+				FilesystemWriter.Staged staged;
+				try {
+					staged = this.writer.stage(key);
+				}
+				catch (IOException | RuntimeException ex) {
+					sink.error(ex);
+					return;
+				}
+				synchronized (lock) {
+					if (cancelled[0]) {
+						staged.abandon();
+						return;
+					}
+					opened[0] = staged;
+				}
+				sink.success(staged);
+			});
+		});
 	}
 
 	private Mono<Void> abandon(FilesystemWriter.Staged staged) {
