@@ -166,6 +166,11 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		return this.root;
 	}
 
+	/** Whether completed writes are forced to disk. */
+	public Durability getDurability() {
+		return this.staging.fsync() ? Durability.FSYNC : Durability.NONE;
+	}
+
 	/** Whether this root stores metadata in user extended attributes (else in sidecar files). */
 	public boolean usesExtendedAttributes() {
 		return this.metadata.usesAttributes();
