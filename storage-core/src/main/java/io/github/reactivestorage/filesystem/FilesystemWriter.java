@@ -107,11 +107,14 @@ final class FilesystemWriter {
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
 				}
+				Sidecar sidecar = new Sidecar(options.contentType(), ContentHash.hex(content), options.metadata());
+				this.metadata.writeStaged(staged.path, sidecar);
 				if (this.staging.fsync()) {
 					channel.force(true);
 				}
+				channel.close();
+				return commit(key, staged, content.length, sidecar, options);
 			}
-			return commit(key, staged, new Written(content.length, ContentHash.hex(content)), options);
 		}
 		catch (IOException ex) {
 			// recognised before the clean-up below frees the staging file's space
@@ -192,27 +195,25 @@ final class FilesystemWriter {
 
 	/** Forces and closes the staging file, writes its metadata, then commits it under the key's lock. */
 	StoredObject commit(String key, Staged staged, Written written, PutOptions options) throws IOException {
+		checkLength(key, options, written.size);
+		Sidecar sidecar = new Sidecar(options.contentType(), written.etag, options.metadata());
+		this.metadata.writeStaged(staged.path, sidecar);
 		AsynchronousFileChannel channel = staged.channel;
 		if (channel != null) {
+			// after the attribute, so that one force makes both durable before the rename
 			if (this.staging.fsync()) {
 				channel.force(true);
 			}
 			channel.close();
 		}
-		checkLength(key, options, written.size);
-		Sidecar sidecar = new Sidecar(options.contentType(), written.etag, options.metadata());
 		return commit(key, staged, written.size, sidecar, options);
 	}
 
+	/** Commits a staging file whose content and attribute are written (and forced when durable). */
 	private StoredObject commit(String key, Staged staged, long size, Sidecar sidecar, PutOptions options)
 			throws IOException {
-		Path stagedSidecar = null;
-		if (this.metadata.usesAttributes()) {
-			this.metadata.writeStaged(staged.path, sidecar);
-		}
-		else {
-			stagedSidecar = writeSidecar(sidecar);
-		}
+		// the attribute (if any) is on the staging file and forced with it already
+		Path stagedSidecar = this.metadata.usesAttributes() ? null : writeSidecar(sidecar);
 		try {
 			Instant lastModified = Files.getLastModifiedTime(staged.path).toInstant();
 			ReentrantLock lock = this.locks.lockFor(key);
@@ -342,12 +343,14 @@ final class FilesystemWriter {
 						}
 						position += copied;
 					}
+					Sidecar sidecar = new Sidecar(object.contentType(), object.etag(), object.metadata());
+					this.metadata.writeStaged(staged.path, sidecar);
 					if (this.staging.fsync()) {
 						to.force(true);
 					}
+					to.close();
+					return commit(destination, staged, object.size(), sidecar, PutOptions.defaults());
 				}
-				Sidecar sidecar = new Sidecar(object.contentType(), object.etag(), object.metadata());
-				return commit(destination, staged, object.size(), sidecar, PutOptions.defaults());
 			}
 			finally {
 				staged.abandon();

@@ -75,7 +75,10 @@ final class MetadataStore {
 		return this.attributes;
 	}
 
-	/** Writes the metadata onto the staging file (attributes), so that the rename commits both. */
+	/**
+	 * Writes the metadata onto the staging file (attribute mode; nothing in sidecar mode), before the
+	 * file is forced, so that the rename commits both.
+	 */
 	void writeStaged(Path staging, Sidecar sidecar) throws IOException {
 		if (this.attributes) {
 			view(staging).write(ATTRIBUTE, ByteBuffer.wrap(sidecar.encode()));
