@@ -2,17 +2,13 @@ package io.github.reactivestorage.filesystem;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
@@ -26,7 +22,6 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.web.util.UriUtils;
 
@@ -38,7 +33,6 @@ import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
-import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
@@ -78,9 +72,6 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	/** Puts declaring at most this length are collected and written in one trip to the scheduler. */
 	private static final int SMALL_PUT = 64 * 1024;
 
-	/** Reads of at most this many bytes are read in the same trip to the scheduler as the lookup. */
-	private static final int SMALL_READ = 64 * 1024;
-
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
@@ -114,6 +105,8 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	private final VersionReader reader;
 
 	private final FilesystemWriter writer;
+
+	private final FilesystemContents contents;
 
 	public FilesystemStorage(String name, Path root) {
 		this(name, root, null, DefaultDataBufferFactory.sharedInstance, Schedulers.boundedElastic());
@@ -149,6 +142,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		this.locks = new CommitLocks(this.keys);
 		this.reader = new VersionReader(this.keys, this.metadata, this.locks);
 		this.writer = new FilesystemWriter(this.keys, this.metadata, this.staging, this.locks, this.reader);
+		this.contents = new FilesystemContents(this.reader, bufferFactory, scheduler);
 		int swept = this.staging.sweep();
 		if (logger.isInfoEnabled()) {
 			logger.info("Filesystem mount '" + name + "' at " + this.root + ": metadata in "
@@ -258,79 +252,8 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	/** One trip to the scheduler: the version's file is opened, and read there too when it is small. */
 	@Override
 	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
-		return blocking(() -> open(key, range)).onErrorMap(IOException.class,
+		return blocking(() -> this.contents.open(key, range)).onErrorMap(IOException.class,
 				ex -> FilesystemErrors.translate(ex, key));
-	}
-
-	private StoredContent open(String key, @Nullable ByteRange range) throws IOException {
-		VersionReader.Version version = this.reader.find(key, true);
-		FileChannel channel = version.channel();
-		try {
-			StoredObject object = version.object();
-			long start = 0;
-			long end = object.size() - 1;
-			if (range != null) {
-				long[] span = range.resolve(object.size());
-				start = span[0];
-				end = span[1];
-			}
-			long length = end - start + 1;
-			AtomicBoolean taken = new AtomicBoolean();
-			if (length <= SMALL_READ) {
-				DataBuffer buffer = readFully(channel, start, (int) length);
-				VersionReader.close(channel);
-				Flux<DataBuffer> content = Flux.defer(() -> taken.compareAndSet(false, true) ? Flux.just(buffer)
-						: Flux.error(new IllegalStateException("The content was consumed or discarded already")));
-				Mono<Void> discard = Mono.fromRunnable(() -> {
-					if (taken.compareAndSet(false, true)) {
-						DataBufferUtils.release(buffer);
-					}
-				});
-				return stored(object, range, start, end, content, discard);
-			}
-			long position = start;
-			Flux<DataBuffer> content = Flux.defer(() -> {
-				if (!taken.compareAndSet(false, true)) {
-					return Flux.error(new IllegalStateException("The content was consumed or discarded already"));
-				}
-				Flux<DataBuffer> chunks = DataBufferUtils.readByteChannel(() -> channel.position(position),
-						bufferFactory(), CHUNK_SIZE);
-				return DataBufferUtils.takeUntilByteCount(chunks, length)
-					.onErrorMap(IOException.class, ex -> FilesystemErrors.translate(ex, key))
-					.subscribeOn(this.scheduler);
-			});
-			Mono<Void> discard = Mono.<Void>fromRunnable(() -> {
-				if (taken.compareAndSet(false, true)) {
-					VersionReader.close(channel);
-				}
-			});
-			Mono<Void> closeFile = Mono.fromRunnable(() -> {
-				taken.set(true);
-				VersionReader.close(channel);
-			});
-			return stored(object, range, start, end, content, discard).withFile(channel, closeFile);
-		}
-		catch (IOException | RuntimeException ex) {
-			VersionReader.close(channel);
-			throw ex;
-		}
-	}
-
-	private static StoredContent stored(StoredObject object, @Nullable ByteRange range, long start, long end,
-			Flux<DataBuffer> content, Mono<Void> discard) {
-		return (range == null) ? StoredContent.whole(object, content, discard)
-				: StoredContent.range(object, start, end, content, discard);
-	}
-
-	private DataBuffer readFully(@Nullable FileChannel channel, long start, int length) throws IOException {
-		byte[] bytes = new byte[length];
-		ByteBuffer target = ByteBuffer.wrap(bytes);
-		while (target.hasRemaining() && channel != null) {
-			if (channel.read(target, start + target.position()) < 0) {
-				throw new IOException("File shorter than its size");
-			}
-		}
-		return bufferFactory().wrap(bytes);
 	}
 
 	@Override
@@ -341,21 +264,8 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	/** One read on the scheduler instead of a chain of buffers: for small objects, as the contract says. */
 	@Override
 	protected Mono<byte[]> doGetBytes(String key) {
-		return blocking(() -> {
-			VersionReader.Version version = this.reader.find(key, true);
-			try (FileChannel channel = version.channel()) {
-				long size = version.object().size();
-				if (size > Integer.MAX_VALUE - 8) {
-					throw new StorageException("Object too large for one array", key, null);
-				}
-				byte[] bytes = new byte[(int) size];
-				ByteBuffer target = ByteBuffer.wrap(bytes);
-				while (target.hasRemaining() && channel.read(target) >= 0) {
-					// read on
-				}
-				return bytes;
-			}
-		}).onErrorMap(IOException.class, ex -> FilesystemErrors.translate(ex, key));
+		return blocking(() -> this.contents.readAll(key)).onErrorMap(IOException.class,
+				ex -> FilesystemErrors.translate(ex, key));
 	}
 
 	@Override
