@@ -6,10 +6,14 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -71,6 +75,34 @@ class FilesystemReadTests {
 		assertThat(read.isPartial()).isTrue();
 		assertThat(new String(DataBufferUtils.join(read.content()).map(FilesystemReadTests::drain).block(),
 				StandardCharsets.UTF_8)).isEqualTo("ell");
+	}
+
+	@Test
+	void aReadIsOneTaskOnTheSchedulerWhenSmallOrSentFromItsFile() {
+		AtomicInteger tasks = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			Scheduler counting = Schedulers.fromExecutor(task -> {
+				tasks.incrementAndGet();
+				pool.execute(task);
+			});
+			FilesystemStorage storage = new FilesystemStorage("fs", this.directory.resolve("root"), null,
+					DefaultDataBufferFactory.sharedInstance, counting);
+			storage.put("small", new byte[1000]).block();
+			storage.put("large", new byte[500_000]).block();
+			tasks.set(0);
+			StoredContent small = storage.read("small", null).block();
+			assertThat(DataBufferUtils.join(small.content()).map(FilesystemReadTests::drain).block()).hasSize(1000);
+			assertThat(tasks.get()).as("tasks for a small read").isEqualTo(1);
+			tasks.set(0);
+			StoredContent large = storage.read("large", null).block();
+			assertThat(large.file()).isNotNull();
+			large.discard().block();
+			assertThat(tasks.get()).as("tasks for a large read sent from its file").isEqualTo(1);
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test
