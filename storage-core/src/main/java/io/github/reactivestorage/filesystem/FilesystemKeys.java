@@ -45,6 +45,10 @@ final class FilesystemKeys {
 		this.windows = "\\".equals(root.getFileSystem().getSeparator());
 	}
 
+	Path root() {
+		return this.root;
+	}
+
 	boolean caseInsensitive() {
 		return this.caseInsensitive;
 	}
@@ -155,7 +159,7 @@ final class FilesystemKeys {
 		return true;
 	}
 
-	private Path realRoot() throws IOException {
+	Path realRoot() throws IOException {
 		Path real = this.realRoot;
 		if (real == null) {
 			real = this.root.toRealPath();

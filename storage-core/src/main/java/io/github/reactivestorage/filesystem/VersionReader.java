@@ -2,13 +2,21 @@ package io.github.reactivestorage.filesystem;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -79,8 +87,26 @@ final class VersionReader {
 		if (!before.isRegularFile()) {
 			throw notFound(key);
 		}
-		FileChannel channel = open ? FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)
-				: null;
+		FileChannel channel = null;
+		if (open) {
+			try {
+				channel = openBeneath(this.keys.root(), file);
+			}
+			catch (LinkOnTheWay ex) {
+				if (file != path) {
+					throw outside(key);
+				}
+				// a link inside the root (allowed if it stays inside): open its checked real path instead
+				file = realFileInsideRoot(path, key);
+				before = attributes(file, key);
+				try {
+					channel = openBeneath(this.keys.realRoot(), file);
+				}
+				catch (LinkOnTheWay again) {
+					throw outside(key);
+				}
+			}
+		}
 		try {
 			Sidecar sidecar = this.metadata.read(file, key);
 			BasicFileAttributes after = attributes(file, key);
@@ -98,6 +124,59 @@ final class VersionReader {
 			close(channel);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Opens the file by walking down from the root directory one name at a time, none of them
+	 * followed if it is a link ({@code openat} with {@code O_NOFOLLOW} where the file system offers a
+	 * {@link SecureDirectoryStream}), so that a link swapped in after the path was checked cannot
+	 * redirect the open. Elsewhere the last name is opened without following a link.
+	 * @throws LinkOnTheWay if a name on the way is a link (or not a directory)
+	 */
+	static FileChannel openBeneath(Path top, Path file) throws IOException {
+		DirectoryStream<Path> stream = Files.newDirectoryStream(top);
+		if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
+			stream.close();
+			return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+		}
+		Path relative = top.relativize(file);
+		Deque<SecureDirectoryStream<Path>> opened = new ArrayDeque<>();
+		opened.push(secure);
+		try {
+			SecureDirectoryStream<Path> current = secure;
+			for (int i = 0; i < relative.getNameCount() - 1; i++) {
+				current = current.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+				opened.push(current);
+			}
+			SeekableByteChannel channel = current.newByteChannel(relative.getFileName(),
+					Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+			if (channel instanceof FileChannel fileChannel) {
+				return fileChannel;
+			}
+			channel.close();
+			return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException | AccessDeniedException ex) {
+			throw ex;
+		}
+		catch (FileSystemException ex) {
+			// ELOOP or ENOTDIR: a name on the way is a link
+			throw new LinkOnTheWay(ex);
+		}
+		finally {
+			while (!opened.isEmpty()) {
+				opened.pop().close();
+			}
+		}
+	}
+
+	/** A name on the way to the file is a symbolic link. */
+	static final class LinkOnTheWay extends IOException {
+
+		LinkOnTheWay(IOException cause) {
+			super(cause);
+		}
+
 	}
 
 	private Path realFileInsideRoot(Path path, String key) throws IOException {
