@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UTFDataFormatException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
+
+import io.github.reactivestorage.StorageException;
 
 /**
  * What the filesystem backend stores with an object besides its bytes: content type, etag and user
@@ -44,6 +47,10 @@ record Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, 
 				out.writeUTF(entry.getKey());
 				out.writeUTF(entry.getValue());
 			}
+		}
+		catch (UTFDataFormatException ex) {
+			// only a content type can be this long: metadata is limited to 2 KiB before any I/O
+			throw new StorageException("The content type is too long to store (over 64 KiB)", null, ex);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
