@@ -837,6 +837,17 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 				Arguments.of("1026 UTF-8 bytes of two-byte characters", "é".repeat(513)));
 	}
 
+	/** Whether Windows can name every segment of the key as a file (see {@link KnownLimitation#WINDOWS_FILE_NAMES}). */
+	static boolean isWindowsFileName(String key) {
+		for (String segment : key.split("/")) {
+			if (segment.matches(".*[\\\\:*?\"<>|].*") || segment.endsWith(".") || segment.endsWith(" ")
+					|| segment.split("\\.", 2)[0].toUpperCase(java.util.Locale.ROOT).matches("CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9]")) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	static Stream<Arguments> validKeys() {
 		return Stream.of(Arguments.of("single character", "a"), Arguments.of("spaces", "a b/c d.txt"),
 				Arguments.of("percent literal", "100%25/%2e%2e"), Arguments.of("dots inside names", "..a/a../.hidden"),
@@ -878,6 +889,9 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 			if (key.matches(".*[%?#].*")) {
 				assumeNoLimitation(KnownLimitation.UPLOAD_NAME_NOT_ENCODED);
 			}
+			if (!isWindowsFileName(key)) {
+				assumeNoLimitation(KnownLimitation.WINDOWS_FILE_NAMES);
+			}
 			StoredObject stored = put(key, bytes(description));
 			assertThat(stored.key()).isEqualTo(key);
 			assertThat(text(get(key))).isEqualTo(description);
@@ -897,6 +911,9 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 			if (key.matches(".*[%?#].*")) {
 				assumeNoLimitation(KnownLimitation.UPLOAD_NAME_NOT_ENCODED);
 			}
+			if (!isWindowsFileName(key)) {
+				assumeNoLimitation(KnownLimitation.WINDOWS_FILE_NAMES);
+			}
 			assumeCapability(StorageCapability.LIST);
 			put(key, bytes(description));
 			assertThat(keys(list(ListOptions.all()))).containsExactly(key);
@@ -905,6 +922,7 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		@Test
 		void keysAreCaseSensitive() {
 			assumeCapability(StorageCapability.WRITE);
+			assumeNoLimitation(KnownLimitation.CASE_INSENSITIVE_KEYS);
 			put("Case.txt", bytes("upper"));
 			put("case.txt", bytes("lower"));
 			assertThat(text(get("Case.txt"))).isEqualTo("upper");
@@ -914,6 +932,7 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		@Test
 		void noUnicodeNormalisation() {
 			assumeCapability(StorageCapability.WRITE);
+			assumeNoLimitation(KnownLimitation.UNICODE_NORMALISED_KEYS);
 			put("caf\u00e9", bytes("composed"));
 			assertThat(exists("cafe\u0301")).isFalse();
 			put("cafe\u0301", bytes("decomposed"));
@@ -1232,6 +1251,7 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		void listsEveryKeyInOrder() {
 			assumeCapability(StorageCapability.LIST);
 			assumeNoLimitation(KnownLimitation.UNORDERED_LISTING);
+			assumeNoLimitation(KnownLimitation.CASE_INSENSITIVE_KEYS);
 			putAll("b.txt", "a.txt", "c/d.txt", "c/a.txt", "B.txt", "a-b.txt", "a0.txt", "a/b.txt");
 			assertThat(keys(list(ListOptions.all()))).containsExactly("B.txt", "a-b.txt", "a.txt", "a/b.txt",
 					"a0.txt", "b.txt", "c/a.txt", "c/d.txt");
@@ -1585,6 +1605,7 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		@Test
 		void urlOfAKeyWithSpecialCharactersIsAValidUri() {
 			assumeCapability(StorageCapability.URL_GET);
+			assumeNoLimitation(KnownLimitation.WINDOWS_FILE_NAMES);
 			URI uri = await(storage.url("dir with space/ünï?#%.txt", UrlOptions.get()));
 			assertThat(uri.toString()).doesNotContain(" ");
 		}
