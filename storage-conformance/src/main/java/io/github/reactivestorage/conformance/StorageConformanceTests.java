@@ -1516,6 +1516,9 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		@MethodSource("io.github.reactivestorage.conformance.HostileNames#validDottedPrefixes")
 		void prefixesThatOnlyLookLikeDotSegmentsAreListed(String prefix, String key) {
 			assumeCapability(StorageCapability.LIST);
+			if (!isWindowsFileName(key)) {
+				assumeNoLimitation(KnownLimitation.WINDOWS_FILE_NAMES);
+			}
 			putAll(key, "other.txt");
 			assertThat(keys(list(ListOptions.builder().prefix(prefix).build()))).containsExactly(key);
 			assertThat(keys(list(ListOptions.builder().startAfter(prefix).build())))

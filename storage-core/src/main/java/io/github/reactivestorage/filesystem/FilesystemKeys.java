@@ -77,7 +77,8 @@ final class FilesystemKeys {
 				throw new InvalidKeyException("Key segment is longer than the " + MAX_SEGMENT_BYTES
 						+ " UTF-8 bytes a file name may have on the filesystem backend", keyOrPrefix, null);
 			}
-			if (whole && start == 0 && isReserved(segment)) {
+			// a prefix naming the reserved directory, even without its '/', would list its files
+			if (start == 0 && isReserved(segment)) {
 				throw new InvalidKeyException("Keys starting with '" + FilesystemStorage.RESERVED_DIRECTORY
 						+ "/' are reserved by the filesystem backend", keyOrPrefix, null);
 			}

@@ -33,6 +33,7 @@ import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
@@ -306,23 +307,40 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 				ex -> FilesystemErrors.translate(ex, key)).then();
 	}
 
+	/** A missing object: not found, or, for a delete conditional on an etag, a failed precondition (HTTP 412). */
+	private static StorageException missing(String key, @Nullable String ifMatch, @Nullable Exception cause) {
+		return (ifMatch != null) ? new PreconditionFailedException("No object under the key has the etag given", key, cause)
+				: new ObjectNotFoundException("No object under the key", key, cause);
+	}
+
 	private Boolean deleteFile(String key, @Nullable String ifMatch) throws IOException {
 		Path file = this.keys.resolve(key);
-		if (!Files.isRegularFile(file)) {
-			throw new ObjectNotFoundException("No object under the key", key, null);
-		}
-		this.keys.checkInsideRoot(file, key);
+		// every check under the key's lock: a racing delete of this instance cannot make the file vanish
+		// between the existence check, the inside-root check (which resolves the real path) and the etag
 		ReentrantLock lock = this.locks.lockFor(key);
 		lock.lock();
 		try {
-			if (ifMatch != null && !ifMatch.equals(this.reader.find(key, false).object().etag())) {
-				throw new PreconditionFailedException("The object's etag is not the one given", key, null);
+			if (!Files.isRegularFile(file)) {
+				throw missing(key, ifMatch, null);
+			}
+			this.keys.checkInsideRoot(file, key);
+			if (ifMatch != null) {
+				String current;
+				try {
+					current = this.reader.find(key, false).object().etag();
+				}
+				catch (ObjectNotFoundException ex) {
+					throw missing(key, ifMatch, ex);
+				}
+				if (!ifMatch.equals(current)) {
+					throw new PreconditionFailedException("The object's etag is not the one given", key, null);
+				}
 			}
 			Files.delete(file);
 			this.metadata.deleted(key);
 		}
 		catch (NoSuchFileException ex) {
-			throw new ObjectNotFoundException("No object under the key", key, ex);
+			throw missing(key, ifMatch, ex);
 		}
 		finally {
 			lock.unlock();

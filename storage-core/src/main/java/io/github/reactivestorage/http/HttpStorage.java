@@ -105,32 +105,10 @@ public class HttpStorage extends AbstractReactiveStorage {
 		return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", key, null));
 	}
 
+	/** The content of {@link #doRead}: one {@code GET}, with every check of its answer. */
 	@Override
 	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
-		HttpClient request = (range != null)
-				? this.client.headers((headers) -> headers.set(HttpHeaderNames.RANGE, range.toHttpHeaderValue()))
-				: this.client;
-		return request.get().uri(resourceUrl(key)).response((response, body) -> {
-			int status = response.status().code();
-			if (status == 206 && range != null) {
-				return PartialContent.check(response.responseHeaders(), range, key)
-					.map((expected) -> PartialContent.exactly(body, expected, key).map(this::copy))
-					.orElseGet(() -> Flux.error(PartialContent.mismatch(key)));
-			}
-			if (status == 200) {
-				if (range == null) {
-					return body.map(this::copy);
-				}
-				long size = contentLength(response.responseHeaders());
-				if (size < 0) {
-					return Flux.error(new StorageConnectionException(
-							"Server ignored the Range header and sent no Content-Length", key, null));
-				}
-				long[] resolved = range.resolve(size);
-				return slice(body, resolved[0], resolved[1]);
-			}
-			return Flux.error(statusError(response, key));
-		}).onErrorMap((ex) -> !(ex instanceof StorageException), (ex) -> transportError(ex, key));
+		return doRead(key, range).flatMapMany(StoredContent::content);
 	}
 
 	/**
@@ -146,7 +124,10 @@ public class HttpStorage extends AbstractReactiveStorage {
 		Mono<StoredContent> read = request.get()
 			.uri(resourceUrl(key))
 			.responseConnection((response, connection) -> Mono.fromCallable(() -> {
-				Flux<ByteBuf> body = connection.inbound().receive();
+				// a connection lost mid-body fails the content, which the caller reads after this Mono is done
+				Flux<ByteBuf> body = connection.inbound()
+					.receive()
+					.onErrorMap((ex) -> !(ex instanceof StorageException), (ex) -> transportError(ex, key));
 				Mono<Void> discard = Mono.fromRunnable(connection::dispose);
 				try {
 					return content(key, range, response, body, discard);
@@ -179,8 +160,11 @@ public class HttpStorage extends AbstractReactiveStorage {
 			if (contentRange == null) {
 				throw new StorageConnectionException("Server sent 206 without a Content-Range", key, null);
 			}
+			// the answer must name exactly the bytes asked for, and the body carry exactly that many
+			long expected = PartialContent.check(headers, range, key).orElseThrow(() -> PartialContent.mismatch(key));
 			StoredObject object = toStoredObject(key, headers).toBuilder().size(contentRange[2]).build();
-			return StoredContent.range(object, contentRange[0], contentRange[1], body.map(this::copy), discard);
+			return StoredContent.range(object, contentRange[0], contentRange[1],
+					PartialContent.exactly(body, expected, key).map(this::copy), discard);
 		}
 		if (status != 200) {
 			throw statusError(response, key);

@@ -13,7 +13,6 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import io.github.reactivestorage.DeleteOptions;
-import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
@@ -90,7 +89,7 @@ class FilesystemConditionalWriteTests {
 		assertThat(storage.getBytes("k").block()).isEqualTo(bytes("2"));
 		StepVerifier.create(storage.delete("k", DeleteOptions.ifMatch(second.etag()))).verifyComplete();
 		StepVerifier.create(storage.delete("k", DeleteOptions.ifMatch(second.etag())))
-			.verifyError(ObjectNotFoundException.class);
+			.verifyError(PreconditionFailedException.class);
 	}
 
 	@Test
@@ -101,7 +100,7 @@ class FilesystemConditionalWriteTests {
 		for (int i = 0; i < 8; i++) {
 			attempts.add(storage.delete("k", DeleteOptions.ifMatch(etag))
 				.thenReturn("won")
-				.onErrorResume(ObjectNotFoundException.class, ex -> Mono.just("lost"))
+				.onErrorResume(PreconditionFailedException.class, ex -> Mono.just("lost"))
 				.subscribeOn(Schedulers.parallel()));
 		}
 		assertThat(Flux.merge(attempts).collectList().block()).filteredOn("won"::equals).hasSize(1);
