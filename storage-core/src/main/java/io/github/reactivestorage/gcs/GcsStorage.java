@@ -92,7 +92,8 @@ public class GcsStorage extends AbstractReactiveStorage {
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
-			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
+			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA,
+			StorageCapability.POST_POLICY);
 
 	private static final int PAGE_SIZE = 1000;
 
@@ -475,8 +476,9 @@ public class GcsStorage extends AbstractReactiveStorage {
 			signOptions.add(SignUrlOption.withV4Signature());
 			if (options.method() == UrlOptions.Method.PUT) {
 				signOptions.add(SignUrlOption.httpMethod(HttpMethod.PUT));
-				if (options.contentType() != null) {
-					signOptions.add(SignUrlOption.withExtHeaders(Map.of("Content-Type", options.contentType())));
+				Map<String, String> headers = GcsPostPolicies.boundHeaders(options);
+				if (!headers.isEmpty()) {
+					signOptions.add(SignUrlOption.withExtHeaders(headers));
 				}
 			}
 			else {
@@ -486,6 +488,24 @@ public class GcsStorage extends AbstractReactiveStorage {
 				.signUrl(BlobInfo.newBuilder(id(key)).build(), options.expiry().toSeconds(), TimeUnit.SECONDS,
 						signOptions.toArray(SignUrlOption[]::new))
 				.toURI();
+		});
+	}
+
+	@Override
+	protected Set<io.github.reactivestorage.UrlBinding> urlBindings() {
+		return GcsPostPolicies.URL_BINDINGS;
+	}
+
+	// ---- post policy ----
+
+	/** The client's V4 POST policy ({@link GcsPostPolicies}), signed on the storage's scheduler. */
+	@Override
+	protected Mono<io.github.reactivestorage.PostPolicy> doPostPolicy(
+			io.github.reactivestorage.PostPolicyOptions options) {
+		return Mono.defer(() -> {
+			GcsPostPolicies.check(options, name());
+			return call(options.key(), () -> GcsPostPolicies.sign(this.storage, this.bucket, this.options.urlSigner(),
+					options, name()));
 		});
 	}
 

@@ -95,6 +95,11 @@ public class ObservedStorage extends ForwardingReactiveStorage {
 	}
 
 	@Override
+	public Mono<io.github.reactivestorage.PostPolicy> postPolicy(io.github.reactivestorage.PostPolicyOptions options) {
+		return observe("postPolicy", () -> super.postPolicy(options));
+	}
+
+	@Override
 	public Mono<StoredObject> copy(String source, String destination) {
 		return observe("copy", () -> super.copy(source, destination));
 	}

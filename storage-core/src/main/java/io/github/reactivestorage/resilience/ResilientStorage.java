@@ -108,6 +108,12 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 		return retry(timeout(super.url(key, options), key));
 	}
 
+	/** Signing is local, but resolving credentials may meet a transient failure: retried like {@code url}. */
+	@Override
+	public Mono<io.github.reactivestorage.PostPolicy> postPolicy(io.github.reactivestorage.PostPolicyOptions options) {
+		return retry(timeout(super.postPolicy(options), (options.key() != null) ? options.key() : options.keyPrefix()));
+	}
+
 	@Override
 	public Mono<StoredObject> copy(String source, String destination) {
 		return timeout(super.copy(source, destination), source);

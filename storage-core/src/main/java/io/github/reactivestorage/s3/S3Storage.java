@@ -66,7 +66,10 @@ import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlBinding;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.support.Listings;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
 import io.github.reactivestorage.support.ETags;
@@ -143,6 +146,7 @@ public class S3Storage extends AbstractReactiveStorage {
 				StorageCapability.USER_METADATA);
 		if (this.presigner != null) {
 			capabilities.add(StorageCapability.URL_PUT);
+			capabilities.add(StorageCapability.POST_POLICY);
 		}
 		return capabilities;
 	}
@@ -463,13 +467,49 @@ public class S3Storage extends AbstractReactiveStorage {
 			}
 			if (options.method() == UrlOptions.Method.PUT) {
 				return this.presigner.presignPutObject(presign -> presign.signatureDuration(options.expiry())
-					.putObjectRequest(put -> put.bucket(this.bucket).key(key).contentType(options.contentType())))
+					.putObjectRequest(put -> bind(put.bucket(this.bucket).key(key).contentType(options.contentType()),
+							options)))
 					.url()
 					.toURI();
 			}
 			return this.presigner.presignGetObject(presign -> presign.signatureDuration(options.expiry())
 				.getObjectRequest(get -> get.bucket(this.bucket).key(key))).url().toURI();
 		}).onErrorMap(URISyntaxException.class, ex -> new StorageException("Invalid URL", key, ex));
+	}
+
+	/**
+	 * The presigner signs every header the request sets ({@code X-Amz-SignedHeaders}), so a length or
+	 * checksum set here must be sent as that header, and S3 refuses an upload whose header differs.
+	 */
+	private static PutObjectRequest.Builder bind(PutObjectRequest.Builder put, UrlOptions options) {
+		if (options.contentLength() >= 0) {
+			put.contentLength(options.contentLength());
+		}
+		if (options.checksum() == UrlOptions.Checksum.SHA256) {
+			put.checksumSHA256(options.checksumValue());
+		}
+		else if (options.checksum() == UrlOptions.Checksum.MD5) {
+			put.contentMD5(options.checksumValue());
+		}
+		return put;
+	}
+
+	@Override
+	protected Set<UrlBinding> urlBindings() {
+		return EnumSet.allOf(UrlBinding.class);
+	}
+
+	// ---- post policy ----
+
+	/** A SigV4 POST policy signed with the client's credentials ({@link S3PostPolicies}). */
+	@Override
+	protected Mono<PostPolicy> doPostPolicy(PostPolicyOptions options) {
+		if (this.presigner == null) {
+			return Mono.error(new UnsupportedStorageOperationException(
+					"Mount '" + name() + "' has no credentials to sign browser upload forms with", options.key(), null));
+		}
+		return new S3PostPolicies(this.client, this.presigner, this.bucket, java.time.Clock.systemUTC())
+			.sign(options);
 	}
 
 	// ---- copy ----

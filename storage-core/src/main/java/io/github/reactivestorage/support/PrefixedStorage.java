@@ -11,6 +11,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageException;
@@ -97,6 +99,26 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	public Mono<URI> url(String key, UrlOptions options) {
 		return Mono.defer(() -> getDelegate().url(full(key), options)).onErrorMap(StorageException.class,
 				ex -> relative(ex, key));
+	}
+
+	/**
+	 * The delegate's policy for the prefixed key, or for this prefix followed by the options' prefix:
+	 * S3's {@code starts-with} and GCS's compare bytes, so no key the form can name lies outside this
+	 * mount's prefix. The policy's keys are returned without the prefix.
+	 */
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		String userKey = (options.key() != null) ? options.key() : options.keyPrefix();
+		return Mono.defer(() -> {
+			PostPolicyOptions inner = (options.key() != null) ? options.withKeyOrPrefix(full(options.key()), null)
+					: options.withKeyOrPrefix(null, this.prefix + StorageKeys.normalizePrefix(options.keyPrefix()));
+			return getDelegate().postPolicy(inner)
+				.map(policy -> policy.withKeys(stripKey(policy.key()), stripKey(policy.keyPrefix())));
+		}).onErrorMap(StorageException.class, ex -> relative(ex, userKey));
+	}
+
+	private @org.jspecify.annotations.Nullable String stripKey(@org.jspecify.annotations.Nullable String key) {
+		return (key != null && key.startsWith(this.prefix)) ? key.substring(this.prefix.length()) : key;
 	}
 
 	@Override

@@ -10,6 +10,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.buffer.DataBuffer;
 
 import io.github.reactivestorage.DeleteOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
@@ -36,7 +38,7 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 		capabilities.addAll(getDelegate().capabilities());
 		capabilities.removeAll(EnumSet.of(StorageCapability.WRITE, StorageCapability.URL_PUT,
 				StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE,
-				StorageCapability.SERVER_SIDE_COPY));
+				StorageCapability.SERVER_SIDE_COPY, StorageCapability.POST_POLICY));
 		return capabilities;
 	}
 
@@ -77,6 +79,19 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 			return denied(key);
 		}
 		return super.url(key, options);
+	}
+
+	/** A browser upload form is a write: refused like {@code put}. */
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		if (options.key() != null) {
+			return denied(options.key());
+		}
+		return Mono.<PostPolicy>defer(() -> {
+			String prefix = StorageKeys.normalizePrefix(options.keyPrefix());
+			return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", prefix, null)
+				.withMountIfAbsent(name()));
+		}).onErrorMap(io.github.reactivestorage.StorageException.class, ex -> ex.withMountIfAbsent(name()));
 	}
 
 	private <T> Mono<T> denied(String key) {
