@@ -174,7 +174,7 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 	public final Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
 		String userKey = (options.key() != null) ? options.key() : options.keyPrefix();
 		return Mono.defer(() -> {
-			PostPolicyOptions checked = PostPolicies.check(options);
+			PostPolicyOptions checked = options.normalized();
 			String location = (checked.key() != null) ? checked.key() : checked.keyPrefix();
 			requireWrite(location);
 			requireCapability(StorageCapability.POST_POLICY, "browser upload forms", location);

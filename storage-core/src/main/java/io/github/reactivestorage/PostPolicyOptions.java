@@ -106,6 +106,29 @@ public final class PostPolicyOptions {
 		return this.metadata;
 	}
 
+	/**
+	 * These options with the key normalised ({@link StorageKeys#normalize}) or the prefix
+	 * ({@link StorageKeys#normalizePrefix}), as every backend and decorator checks them.
+	 * @throws InvalidKeyException if the key or prefix breaks a rule or contains {@code ${filename}}
+	 */
+	public PostPolicyOptions normalized() {
+		if (this.key != null) {
+			String normalized = StorageKeys.normalize(this.key);
+			refuseVariable(normalized, this.key);
+			return normalized.equals(this.key) ? this : withKeyOrPrefix(normalized, null);
+		}
+		String normalized = StorageKeys.normalizePrefix(this.keyPrefix);
+		refuseVariable(normalized, this.keyPrefix);
+		return normalized.equals(this.keyPrefix) ? this : withKeyOrPrefix(null, normalized);
+	}
+
+	/** What S3 and GCS replace with the browser's file name: a caller must not hand that choice over. */
+	private static void refuseVariable(String normalized, @Nullable String original) {
+		if (normalized.contains("${filename}")) {
+			throw new InvalidKeyException("A policy key or prefix must not contain ${filename}", original, null);
+		}
+	}
+
 	/** These options for another key or prefix (what a decorator that moves keys passes on). */
 	public PostPolicyOptions withKeyOrPrefix(@Nullable String key, @Nullable String keyPrefix) {
 		Builder builder = new Builder(key, keyPrefix).expiry(this.expiry).metadata(this.metadata);

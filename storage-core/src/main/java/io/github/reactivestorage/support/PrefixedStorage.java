@@ -110,8 +110,9 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
 		String userKey = (options.key() != null) ? options.key() : options.keyPrefix();
 		return Mono.defer(() -> {
-			PostPolicyOptions inner = (options.key() != null) ? options.withKeyOrPrefix(full(options.key()), null)
-					: options.withKeyOrPrefix(null, this.prefix + StorageKeys.normalizePrefix(options.keyPrefix()));
+			PostPolicyOptions checked = options.normalized();
+			PostPolicyOptions inner = (checked.key() != null) ? checked.withKeyOrPrefix(this.prefix + checked.key(), null)
+					: checked.withKeyOrPrefix(null, this.prefix + checked.keyPrefix());
 			return getDelegate().postPolicy(inner)
 				.map(policy -> policy.withKeys(stripKey(policy.key()), stripKey(policy.keyPrefix())));
 		}).onErrorMap(StorageException.class, ex -> relative(ex, userKey));

@@ -84,12 +84,10 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 	/** A browser upload form is a write: refused like {@code put}. */
 	@Override
 	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
-		if (options.key() != null) {
-			return denied(options.key());
-		}
 		return Mono.<PostPolicy>defer(() -> {
-			String prefix = StorageKeys.normalizePrefix(options.keyPrefix());
-			return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", prefix, null)
+			PostPolicyOptions checked = options.normalized();
+			String location = (checked.key() != null) ? checked.key() : checked.keyPrefix();
+			return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", location, null)
 				.withMountIfAbsent(name()));
 		}).onErrorMap(io.github.reactivestorage.StorageException.class, ex -> ex.withMountIfAbsent(name()));
 	}
