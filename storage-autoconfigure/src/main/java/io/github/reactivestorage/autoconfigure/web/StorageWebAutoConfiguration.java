@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -24,6 +25,7 @@ import io.github.reactivestorage.autoconfigure.StorageAutoConfiguration;
 @ConditionalOnProperty(name = "storage.web.enabled", havingValue = "true")
 @ConditionalOnBean(StorageMounts.class)
 @EnableConfigurationProperties(StorageWebProperties.class)
+@Import(DirectUploadConfiguration.class)
 public class StorageWebAutoConfiguration {
 
 	@Bean
