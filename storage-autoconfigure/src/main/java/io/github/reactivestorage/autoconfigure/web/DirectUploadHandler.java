@@ -23,6 +23,7 @@ import org.springframework.web.server.ServerWebInputException;
 import io.github.reactivestorage.PostPolicy;
 import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.ReactiveStorage;
+import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StorageMounts;
@@ -82,8 +83,13 @@ public class DirectUploadHandler {
 			if (storage == null) {
 				return problem(HttpStatus.NOT_FOUND, "No exposed mount named '" + mount + "'", null);
 			}
-			if (this.web.isReadOnly()) {
-				return problem(HttpStatus.FORBIDDEN, "The storage endpoints are read-only", mount);
+			if (this.web.isReadOnly() || !storage.supports(StorageCapability.WRITE)) {
+				return problem(HttpStatus.FORBIDDEN, "The mount is read-only", mount);
+			}
+			// before the body is read: a mount that cannot sign forms answers the same whatever is asked
+			if (!storage.supports(StorageCapability.POST_POLICY)) {
+				return problem(HttpStatus.NOT_IMPLEMENTED,
+						"Mount '" + mount + "' cannot sign browser upload forms (capability POST_POLICY)", mount);
 			}
 			return request.bodyToMono(DirectUploadRequest.class)
 				.defaultIfEmpty(new DirectUploadRequest(null, null, null))
