@@ -134,6 +134,16 @@ class S3PostPolicyTests {
 			.isEqualTo(403);
 	}
 
+	@Test
+	void anExpiredFormIsRefused() throws InterruptedException {
+		PostPolicy policy = this.storage.postPolicy(PostPolicyOptions.forKey("late").expiry(Duration.ofSeconds(1)).build())
+			.block(TIMEOUT);
+		// not a timing measurement: the form's expiry is a second away, and S3Proxy compares it with its clock
+		Thread.sleep(Duration.between(java.time.Instant.now(), policy.expiration()).toMillis() + 1100);
+		assertThat(BrowserForm.post(policy, Map.of(), "late", "text/plain", bytes(3)).status()).isEqualTo(403);
+		assertThat(this.storage.exists("late").block(TIMEOUT)).isFalse();
+	}
+
 	// ---- bound PUT URLs ----
 
 	@Test
