@@ -49,6 +49,8 @@ import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConnectionException;
@@ -56,6 +58,7 @@ import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlBinding;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.ETags;
 import io.github.reactivestorage.support.Listings;
@@ -492,7 +495,7 @@ public class GcsStorage extends AbstractReactiveStorage {
 	}
 
 	@Override
-	protected Set<io.github.reactivestorage.UrlBinding> urlBindings() {
+	protected Set<UrlBinding> urlBindings() {
 		return GcsPostPolicies.URL_BINDINGS;
 	}
 
@@ -500,8 +503,7 @@ public class GcsStorage extends AbstractReactiveStorage {
 
 	/** The client's V4 POST policy ({@link GcsPostPolicies}), signed on the storage's scheduler. */
 	@Override
-	protected Mono<io.github.reactivestorage.PostPolicy> doPostPolicy(
-			io.github.reactivestorage.PostPolicyOptions options) {
+	protected Mono<PostPolicy> doPostPolicy(PostPolicyOptions options) {
 		return Mono.defer(() -> {
 			GcsPostPolicies.check(options, name());
 			return call(options.key(), () -> GcsPostPolicies.sign(this.storage, this.bucket, this.options.urlSigner(),

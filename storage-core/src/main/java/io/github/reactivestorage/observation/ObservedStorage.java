@@ -17,6 +17,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StoredObject;
@@ -95,7 +97,7 @@ public class ObservedStorage extends ForwardingReactiveStorage {
 	}
 
 	@Override
-	public Mono<io.github.reactivestorage.PostPolicy> postPolicy(io.github.reactivestorage.PostPolicyOptions options) {
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
 		return observe("postPolicy", () -> super.postPolicy(options));
 	}
 

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -88,7 +89,7 @@ final class S3PostPolicies {
 
 	private URI bucketUrl() throws URISyntaxException {
 		URI probe = this.presigner
-			.presignGetObject(presign -> presign.signatureDuration(java.time.Duration.ofMinutes(1))
+			.presignGetObject(presign -> presign.signatureDuration(Duration.ofMinutes(1))
 				.getObjectRequest(get -> get.bucket(this.bucket).key(PROBE_KEY)))
 			.url()
 			.toURI();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -508,7 +509,7 @@ public class S3Storage extends AbstractReactiveStorage {
 			return Mono.error(new UnsupportedStorageOperationException(
 					"Mount '" + name() + "' has no credentials to sign browser upload forms with", options.key(), null));
 		}
-		return new S3PostPolicies(this.client, this.presigner, this.bucket, java.time.Clock.systemUTC())
+		return new S3PostPolicies(this.client, this.presigner, this.bucket, Clock.systemUTC())
 			.sign(options);
 	}
 

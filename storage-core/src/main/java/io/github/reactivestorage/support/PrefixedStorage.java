@@ -2,6 +2,7 @@ package io.github.reactivestorage.support;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -118,7 +119,7 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 		}).onErrorMap(StorageException.class, ex -> relative(ex, userKey));
 	}
 
-	private @org.jspecify.annotations.Nullable String stripKey(@org.jspecify.annotations.Nullable String key) {
+	private @Nullable String stripKey(@Nullable String key) {
 		return (key != null && key.startsWith(this.prefix)) ? key.substring(this.prefix.length()) : key;
 	}
 
