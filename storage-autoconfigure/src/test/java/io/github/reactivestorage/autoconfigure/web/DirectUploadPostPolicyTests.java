@@ -45,6 +45,8 @@ class DirectUploadPostPolicyTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+	private static final String HOSTILE = "./\\%$:{}\u0000\n\r\t\"";
+
 	private static final S3ProxyJunitCore s3 = new S3ProxyJunitCore.Builder().withBlobStoreProvider("transient-nio2")
 		.withCredentials("access", "secret-for-tests")
 		.ignoreUnknownHeaders()
@@ -132,6 +134,37 @@ class DirectUploadPostPolicyTests {
 				"a.waytoolongextension1" }) {
 			String json = "{\"filename\":\"" + filename.replace("\u0000", "\\u0000") + "\",\"contentType\":\"image/gif\"}";
 			assertThat((String) ask("media", json).get("key")).as(filename).matches("incoming/[0-9a-f-]{36}");
+		}
+	}
+
+	@Test
+	void generatedHostileFilenamesNeverShapeTheKeyBeyondASafeExtension() {
+		java.util.Random random = new java.util.Random(22);
+		for (int i = 0; i < 300; i++) {
+			StringBuilder filename = new StringBuilder();
+			int length = random.nextInt(40);
+			for (int c = 0; c < length; c++) {
+				int pick = random.nextInt(6);
+				filename.appendCodePoint(switch (pick) {
+					case 0 -> HOSTILE.charAt(random.nextInt(HOSTILE.length()));
+					case 1 -> 0x80 + random.nextInt(0x2000);
+					case 2 -> 0x1F600 + random.nextInt(64);
+					default -> 'a' + random.nextInt(26);
+				});
+			}
+			Map<String, Object> body = Map.of("filename", filename.toString(), "contentType", "image/png");
+			Map<String, Object> answer = this.web.post()
+				.uri("/storage/media/direct-uploads")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(body)
+				.exchange()
+				.expectStatus().isOk()
+				.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+				})
+				.returnResult()
+				.getResponseBody();
+			assertThat((String) answer.get("key")).as(filename.toString())
+				.matches("incoming/[0-9a-f-]{36}(\\.[a-z0-9]{1,16})?");
 		}
 	}
 
