@@ -39,7 +39,8 @@ import io.github.reactivestorage.StorageMounts;
  * {@code storage.web.direct-uploads.content-types} when that list is set), {@code size} (declared
  * size, then bound exactly; at most {@code max-size}). The answer is JSON: {@code mount}, {@code key},
  * {@code method}, {@code url}, {@code fields} (in order), {@code fileField}, {@code expiresAt},
- * {@code maxSize}. Errors are problem details, as on the other endpoints: an unexposed mount 404, a
+ * {@code maxSize}. Only the mounts named in {@code storage.web.mounts} are served (an empty list serves
+ * none). Errors are problem details, as on the other endpoints: an unexposed mount 404, a
  * read-only one 403, one that cannot sign forms 501, a bad request 400, a declared size over the cap
  * 413.
  */
@@ -178,10 +179,9 @@ public class DirectUploadHandler {
 		return EXTENSION.matcher(extension).matches() ? "." + extension.toLowerCase(Locale.ROOT) : "";
 	}
 
+	/** Only mounts named in {@code storage.web.mounts}: an empty list signs nothing (fails closed). */
 	private @Nullable ReactiveStorage exposed(String name) {
-		List<String> exposed = this.web.getMounts();
-		ReactiveStorage storage = this.mounts.asMap().get(name);
-		return (storage == null || (!exposed.isEmpty() && !exposed.contains(name))) ? null : storage;
+		return this.web.getMounts().contains(name) ? this.mounts.asMap().get(name) : null;
 	}
 
 	private static Map<String, Object> json(String mount, PostPolicy policy, long maxSize) {

@@ -203,6 +203,10 @@ class DirectUploadPostPolicyTests {
 		this.webProperties.setReadOnly(true);
 		rebuild();
 		expectProblem("media", "{\"contentType\":\"image/png\"}", 403, "read-only");
+		this.webProperties.setReadOnly(false);
+		this.webProperties.setMounts(List.of());
+		rebuild();
+		expectProblem("media", "{\"contentType\":\"image/png\"}", 404, "No exposed mount");
 	}
 
 	@Test
