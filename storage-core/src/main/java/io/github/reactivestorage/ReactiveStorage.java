@@ -159,6 +159,18 @@ public interface ReactiveStorage extends AutoCloseable {
 	Mono<URI> url(String key, UrlOptions options);
 
 	/**
+	 * A signed form a browser uploads a file with straight to the backend, which enforces the options'
+	 * key or prefix, expiry, size range, content type and metadata (capability
+	 * {@link StorageCapability#POST_POLICY}). Does no I/O beyond resolving credentials; does not check
+	 * whether an object exists. The default signals {@link UnsupportedStorageOperationException}.
+	 */
+	default Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return Mono.error(new UnsupportedStorageOperationException(
+				"Mount '" + name() + "' cannot sign browser upload forms (capability POST_POLICY)", options.key(),
+				null));
+	}
+
+	/**
 	 * Copy the object with its content type and metadata, server-side where the backend can, else
 	 * streamed. Copying onto the same key returns the object unchanged.
 	 */

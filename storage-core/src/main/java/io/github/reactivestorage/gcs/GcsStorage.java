@@ -49,6 +49,8 @@ import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConnectionException;
@@ -57,6 +59,7 @@ import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlBinding;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.ETags;
 import io.github.reactivestorage.support.Listings;
@@ -93,7 +96,8 @@ public class GcsStorage extends AbstractReactiveStorage {
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
-			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA);
+			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA,
+			StorageCapability.POST_POLICY);
 
 	private static final int PAGE_SIZE = 1000;
 
@@ -505,8 +509,9 @@ public class GcsStorage extends AbstractReactiveStorage {
 			signOptions.add(SignUrlOption.withV4Signature());
 			if (options.method() == UrlOptions.Method.PUT) {
 				signOptions.add(SignUrlOption.httpMethod(HttpMethod.PUT));
-				if (options.contentType() != null) {
-					signOptions.add(SignUrlOption.withExtHeaders(Map.of("Content-Type", options.contentType())));
+				Map<String, String> headers = GcsPostPolicies.boundHeaders(options);
+				if (!headers.isEmpty()) {
+					signOptions.add(SignUrlOption.withExtHeaders(headers));
 				}
 			}
 			else {
@@ -516,6 +521,23 @@ public class GcsStorage extends AbstractReactiveStorage {
 				.signUrl(BlobInfo.newBuilder(id(key)).build(), options.expiry().toSeconds(), TimeUnit.SECONDS,
 						signOptions.toArray(SignUrlOption[]::new))
 				.toURI();
+		});
+	}
+
+	@Override
+	protected Set<UrlBinding> urlBindings() {
+		return GcsPostPolicies.URL_BINDINGS;
+	}
+
+	// ---- post policy ----
+
+	/** The client's V4 POST policy ({@link GcsPostPolicies}), signed on the storage's scheduler. */
+	@Override
+	protected Mono<PostPolicy> doPostPolicy(PostPolicyOptions options) {
+		return Mono.defer(() -> {
+			GcsPostPolicies.check(options, name());
+			return call(options.key(), () -> GcsPostPolicies.sign(this.storage, this.bucket, this.options.urlSigner(),
+					options, name()));
 		});
 	}
 

@@ -21,6 +21,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StoredContent;
@@ -137,6 +139,11 @@ public class ObservedStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<URI> url(String key, UrlOptions options) {
 		return observe("url", () -> super.url(key, options));
+	}
+
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return observe("postPolicy", () -> super.postPolicy(options));
 	}
 
 	@Override

@@ -18,6 +18,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageConnectionException;
@@ -115,6 +117,12 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<URI> url(String key, UrlOptions options) {
 		return retry(timeout(super.url(key, options), key));
+	}
+
+	/** Signing is local, but resolving credentials may meet a transient failure: retried like {@code url}. */
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return retry(timeout(super.postPolicy(options), (options.key() != null) ? options.key() : options.keyPrefix()));
 	}
 
 	@Override

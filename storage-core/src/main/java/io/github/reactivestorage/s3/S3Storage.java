@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +69,10 @@ import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlBinding;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.support.Listings;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
 import io.github.reactivestorage.support.ETags;
@@ -145,6 +149,7 @@ public class S3Storage extends AbstractReactiveStorage {
 				StorageCapability.USER_METADATA);
 		if (this.presigner != null) {
 			capabilities.add(StorageCapability.URL_PUT);
+			capabilities.add(StorageCapability.POST_POLICY);
 		}
 		return capabilities;
 	}
@@ -465,7 +470,8 @@ public class S3Storage extends AbstractReactiveStorage {
 			}
 			if (options.method() == UrlOptions.Method.PUT) {
 				return this.presigner.presignPutObject(presign -> presign.signatureDuration(options.expiry())
-					.putObjectRequest(put -> put.bucket(this.bucket).key(key).contentType(options.contentType())))
+					.putObjectRequest(put -> bind(put.bucket(this.bucket).key(key).contentType(options.contentType()),
+							options)))
 					.url()
 					.toURI();
 			}
@@ -476,6 +482,41 @@ public class S3Storage extends AbstractReactiveStorage {
 			// instance metadata, a profile file): never on the caller's (event-loop) thread
 			.subscribeOn(Schedulers.boundedElastic())
 			.onErrorMap(URISyntaxException.class, ex -> new StorageException("Invalid URL", key, ex));
+	}
+
+	/**
+	 * The presigner signs every header the request sets ({@code X-Amz-SignedHeaders}), so a length or
+	 * checksum set here must be sent as that header, and S3 refuses an upload whose header differs.
+	 */
+	private static PutObjectRequest.Builder bind(PutObjectRequest.Builder put, UrlOptions options) {
+		if (options.contentLength() >= 0) {
+			put.contentLength(options.contentLength());
+		}
+		if (options.checksum() == UrlOptions.Checksum.SHA256) {
+			put.checksumSHA256(options.checksumValue());
+		}
+		else if (options.checksum() == UrlOptions.Checksum.MD5) {
+			put.contentMD5(options.checksumValue());
+		}
+		return put;
+	}
+
+	@Override
+	protected Set<UrlBinding> urlBindings() {
+		return EnumSet.allOf(UrlBinding.class);
+	}
+
+	// ---- post policy ----
+
+	/** A SigV4 POST policy signed with the client's credentials ({@link S3PostPolicies}). */
+	@Override
+	protected Mono<PostPolicy> doPostPolicy(PostPolicyOptions options) {
+		if (this.presigner == null) {
+			return Mono.error(new UnsupportedStorageOperationException(
+					"Mount '" + name() + "' has no credentials to sign browser upload forms with", options.key(), null));
+		}
+		return new S3PostPolicies(this.client, this.presigner, this.bucket, Clock.systemUTC())
+			.sign(options);
 	}
 
 	// ---- copy ----

@@ -13,6 +13,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
@@ -100,6 +102,11 @@ public abstract class ForwardingReactiveStorage implements ReactiveStorage {
 	@Override
 	public Mono<URI> url(String key, UrlOptions options) {
 		return this.delegate.url(key, options);
+	}
+
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return this.delegate.postPolicy(options);
 	}
 
 	@Override

@@ -12,6 +12,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageException;
@@ -113,6 +115,27 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	public Mono<URI> url(String key, UrlOptions options) {
 		return Mono.defer(() -> getDelegate().url(full(key), options)).onErrorMap(StorageException.class,
 				ex -> relative(ex, key));
+	}
+
+	/**
+	 * The delegate's policy for the prefixed key, or for this prefix followed by the options' prefix:
+	 * S3's {@code starts-with} and GCS's compare bytes, so no key the form can name lies outside this
+	 * mount's prefix. The policy's keys are returned without the prefix.
+	 */
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		String userKey = (options.key() != null) ? options.key() : options.keyPrefix();
+		return Mono.defer(() -> {
+			PostPolicyOptions checked = options.normalized();
+			PostPolicyOptions inner = (checked.key() != null) ? checked.withKeyOrPrefix(this.prefix + checked.key(), null)
+					: checked.withKeyOrPrefix(null, this.prefix + checked.keyPrefix());
+			return getDelegate().postPolicy(inner)
+				.map(policy -> policy.withKeys(stripKey(policy.key()), stripKey(policy.keyPrefix())));
+		}).onErrorMap(StorageException.class, ex -> relative(ex, userKey));
+	}
+
+	private @Nullable String stripKey(@Nullable String key) {
+		return (key != null && key.startsWith(this.prefix)) ? key.substring(this.prefix.length()) : key;
 	}
 
 	@Override
