@@ -200,6 +200,23 @@ final class VersionReader {
 		catch (NoSuchFileException ex) {
 			throw notFound(key);
 		}
+		catch (FileSystemException ex) {
+			// ENOTDIR, in whatever words the system uses: an ancestor is an object's file, so nothing is
+			// stored under it (the key can be no object while the other one exists)
+			if (!(ex instanceof AccessDeniedException) && underAFile(file)) {
+				throw notFound(key);
+			}
+			throw ex;
+		}
+	}
+
+	private static boolean underAFile(Path file) {
+		for (Path parent = file.getParent(); parent != null; parent = parent.getParent()) {
+			if (Files.isRegularFile(parent, LinkOption.NOFOLLOW_LINKS)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean sameFile(BasicFileAttributes before, BasicFileAttributes after) {

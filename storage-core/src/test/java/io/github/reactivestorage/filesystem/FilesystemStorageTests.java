@@ -204,6 +204,17 @@ class FilesystemStorageTests {
 	}
 
 	@Test
+	void readsUnderAnObjectFindNothing() {
+		FilesystemStorage storage = storage();
+		storage.put("c", bytes("x")).block();
+		StepVerifier.create(storage.get("c/d")).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.get("c/d/e")).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.read("c/d", null)).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.info("c/d")).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.exists("c/d")).expectNext(false).verifyComplete();
+	}
+
+	@Test
 	void emptyParentDirectoriesAreRemovedAfterDelete() {
 		FilesystemStorage storage = storage();
 		storage.put("a/b/c/d", bytes("x")).block();
