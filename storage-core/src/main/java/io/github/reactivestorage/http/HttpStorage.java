@@ -179,8 +179,11 @@ public class HttpStorage extends AbstractReactiveStorage {
 			if (contentRange == null) {
 				throw new StorageConnectionException("Server sent 206 without a Content-Range", key, null);
 			}
+			// the same checks as get: the range asked for, its Content-Length, and exactly that many bytes
+			long expected = PartialContent.check(headers, range, key).orElseThrow(() -> PartialContent.mismatch(key));
 			StoredObject object = toStoredObject(key, headers).toBuilder().size(contentRange[2]).build();
-			return StoredContent.range(object, contentRange[0], contentRange[1], body.map(this::copy), discard);
+			return StoredContent.range(object, contentRange[0], contentRange[1],
+					PartialContent.exactly(body, expected, key).map(this::copy), discard);
 		}
 		if (status != 200) {
 			throw statusError(response, key);
