@@ -92,6 +92,12 @@ final class StorageHttpServer implements AutoCloseable {
 					.send()
 					.then();
 			}
+			if (resolved[1] < resolved[0]) {
+				// a suffix of an empty object selects no bytes, which Content-Range cannot name: the empty
+				// representation is answered with 200 and no body (never an invalid "bytes 0--1/0")
+				response.header(HttpHeaderNames.CONTENT_LENGTH, "0");
+				return response.send().then();
+			}
 			return response.status(HttpResponseStatus.PARTIAL_CONTENT)
 				.header(HttpHeaderNames.CONTENT_RANGE, "bytes " + resolved[0] + "-" + resolved[1] + "/" + object.size())
 				.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(resolved[1] - resolved[0] + 1))
