@@ -79,8 +79,11 @@ class ZeroCopyDownloadTests {
 
 		};
 		ObservedStorage observed = new ObservedStorage(this.files, ObservationRegistry.NOOP, "test", counter);
+		StorageWebProperties properties = new StorageWebProperties();
+		// only named mounts are served
+		properties.setMounts(java.util.List.of("files"));
 		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("files", observed), "files"),
-				new StorageWebProperties());
+				properties);
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
