@@ -411,16 +411,18 @@ public class StorageHandler {
 
 	private StorageAccessRequest accessRequest(ServerRequest request) {
 		String method = request.method().name();
+		// prefixes in their normal form, as the mount lists them and as the keys written start with:
+		// a policy comparing the raw value would be passed by a leading '/' the key rules drop
 		if (method.equals("POST")) {
 			String prefix = queryParam(request, "prefix").map(StorageHandler::directoryPrefix).orElse("");
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.WRITE,
-					prefix, true);
+					StorageKeys.normalizePrefix(prefix), true);
 		}
 		String rest = pathAfterBase(request);
 		int slash = rest.indexOf('/');
 		if (method.equals("GET") && (slash < 0 || slash == rest.length() - 1)) {
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.LIST,
-					queryParam(request, "prefix").orElse(""), true);
+					StorageKeys.normalizePrefix(queryParam(request, "prefix").orElse("")), true);
 		}
 		Target target = target(request);
 		StorageOperation operation = switch (method) {
