@@ -19,6 +19,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -141,7 +142,11 @@ public class StorageHandler {
 				.flatMap(stored -> ServerResponse.created(location(request, target.mount(), stored.key()))
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(json(stored)));
-		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
+		}).onErrorResume(StorageException.class, this::error)
+			// the client's own header, not a server failure
+			.onErrorResume(InvalidMediaTypeException.class,
+					ex -> StorageProblems.respond(HttpStatus.BAD_REQUEST, "The Content-Type header is malformed", ex))
+			.onErrorResume(this::unexpected);
 	}
 
 	/**
