@@ -71,8 +71,11 @@ public final class S3RequestsPerDownload {
 					DefaultDataBufferFactory.sharedInstance, null);
 			storage.put("object.bin", new byte[1024 * 1024], PutOptions.defaults()).toFuture().join();
 			String etag = "\"" + storage.info("object.bin").toFuture().join().etag() + "\"";
+			StorageWebProperties properties = new StorageWebProperties();
+			// only named mounts are served
+			properties.setMounts(java.util.List.of("s3"));
 			StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("s3", storage), "s3"),
-					new StorageWebProperties());
+					properties);
 			DisposableServer server = HttpServer.create()
 				.host("127.0.0.1")
 				.port(0)

@@ -76,7 +76,7 @@ final class ContentResponse implements ServerResponse {
 		FileChannel file = body.file();
 		if (file != null && REACTOR_NETTY
 				&& StorageWebFilters.withoutIdleTimeout(response) instanceof AbstractServerHttpResponse server) {
-			Mono<Void> zeroCopy = ZeroCopy.send(server, file, body);
+			Mono<Void> zeroCopy = ZeroCopy.send(server, file, body, StorageWebFilters.idleTimeout(response));
 			if (zeroCopy != null) {
 				return zeroCopy;
 			}

@@ -19,6 +19,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -141,7 +142,11 @@ public class StorageHandler {
 				.flatMap(stored -> ServerResponse.created(location(request, target.mount(), stored.key()))
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(json(stored)));
-		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
+		}).onErrorResume(StorageException.class, this::error)
+			// the client's own header, not a server failure
+			.onErrorResume(InvalidMediaTypeException.class,
+					ex -> StorageProblems.respond(HttpStatus.BAD_REQUEST, "The Content-Type header is malformed", ex))
+			.onErrorResume(this::unexpected);
 	}
 
 	/**
@@ -411,16 +416,18 @@ public class StorageHandler {
 
 	private StorageAccessRequest accessRequest(ServerRequest request) {
 		String method = request.method().name();
+		// prefixes in their normal form, as the mount lists them and as the keys written start with:
+		// a policy comparing the raw value would be passed by a leading '/' the key rules drop
 		if (method.equals("POST")) {
 			String prefix = queryParam(request, "prefix").map(StorageHandler::directoryPrefix).orElse("");
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.WRITE,
-					prefix, true);
+					StorageKeys.normalizePrefix(prefix), true);
 		}
 		String rest = pathAfterBase(request);
 		int slash = rest.indexOf('/');
 		if (method.equals("GET") && (slash < 0 || slash == rest.length() - 1)) {
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.LIST,
-					queryParam(request, "prefix").orElse(""), true);
+					StorageKeys.normalizePrefix(queryParam(request, "prefix").orElse("")), true);
 		}
 		Target target = target(request);
 		StorageOperation operation = switch (method) {

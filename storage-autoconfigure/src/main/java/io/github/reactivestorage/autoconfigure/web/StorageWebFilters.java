@@ -3,6 +3,7 @@ package io.github.reactivestorage.autoconfigure.web;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -56,11 +57,19 @@ final class StorageWebFilters {
 
 	/**
 	 * The response under this class's own idle-timeout decoration, for a zero-copy send: the kernel sends
-	 * the file and the server's write timeouts bound it, so the decoration has nothing to time there, and
-	 * zero-copy needs the server's own response. Any other decorator is returned as it is (never unwrapped).
+	 * the file, so the decoration has nothing to time there (the send watches its own progress against
+	 * {@link #idleTimeout(ServerHttpResponse)}), and zero-copy needs the server's own response. Any other decorator is returned as it is (never unwrapped).
 	 */
 	static ServerHttpResponse withoutIdleTimeout(ServerHttpResponse response) {
 		return (response instanceof IdleTimeoutHttpResponse idle) ? idle.getDelegate() : response;
+	}
+
+	/**
+	 * The idle timeout of a response under this class's decoration, or {@code null}: a zero-copy send
+	 * bypasses the decoration and applies it itself ({@link ZeroCopy}).
+	 */
+	static @Nullable Duration idleTimeout(ServerHttpResponse response) {
+		return (response instanceof IdleTimeoutHttpResponse idle) ? idle.timeout : null;
 	}
 
 	/** A response written through a decorated exchange whose body writes time out when idle. */

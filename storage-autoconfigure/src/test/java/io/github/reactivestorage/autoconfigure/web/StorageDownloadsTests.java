@@ -50,8 +50,11 @@ class StorageDownloadsTests {
 
 	@BeforeEach
 	void setUp() {
+		StorageWebProperties properties = new StorageWebProperties();
+		// only named mounts are served
+		properties.setMounts(java.util.List.of("files"));
 		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("files", this.storage), "files"),
-				new StorageWebProperties());
+				properties);
 		this.client = WebTestClient.bindToRouterFunction(StorageRoutes.routes("/storage", handler))
 			.configureClient()
 			.responseTimeout(Duration.ofSeconds(30))

@@ -66,6 +66,10 @@ class ZeroCopyDownloadTests {
 
 	@BeforeEach
 	void start() {
+		start(new StorageWebProperties());
+	}
+
+	private void start(StorageWebProperties properties) {
 		ByteCounter counter = new ByteCounter() {
 
 			@Override
@@ -79,8 +83,10 @@ class ZeroCopyDownloadTests {
 
 		};
 		ObservedStorage observed = new ObservedStorage(this.files, ObservationRegistry.NOOP, "test", counter);
+		// only named mounts are served
+		properties.setMounts(java.util.List.of("files"));
 		StorageHandler handler = new StorageHandler(new StorageMounts(Map.of("files", observed), "files"),
-				new StorageWebProperties());
+				properties);
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
@@ -149,6 +155,51 @@ class ZeroCopyDownloadTests {
 		}
 		// sent runs once the write completed, which may be after the client has the last byte
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.files.openChannels).hasValue(0));
+	}
+
+	/**
+	 * A client that asks for a large file and then takes nothing: the file send stalls once the socket
+	 * buffers are full, and after the idle timeout the connection is closed and the file discarded,
+	 * as for a download sent through buffers.
+	 */
+	@Test
+	void aStalledFileSendIsAbortedAfterTheIdleTimeout() throws Exception {
+		StorageWebProperties properties = new StorageWebProperties();
+		properties.setIdleTimeout(Duration.ofMillis(500));
+		this.server.disposeNow();
+		start(properties);
+		int size = 64 * 1024 * 1024;
+		byte[] content = new byte[size];
+		Files.write(this.files.path("large.bin"), content);
+		this.files.getDelegate().put("large.bin", content, PutOptions.defaults()).block();
+		try (java.net.Socket socket = new java.net.Socket()) {
+			socket.setReceiveBufferSize(4096);
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", this.server.port()));
+			socket.getOutputStream()
+				.write("GET /storage/files/large.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"
+					.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+			// the stall: many idle timeouts long
+			Thread.sleep(4000);
+			socket.setSoTimeout(20_000);
+			long received = 0;
+			byte[] chunk = new byte[65536];
+			try {
+				int n;
+				while ((n = socket.getInputStream().read(chunk)) >= 0) {
+					received += n;
+					if (received > size) {
+						break;
+					}
+				}
+			}
+			catch (java.net.SocketException ex) {
+				// a reset: the server closed a connection with unread data
+			}
+			assertThat(received).as("bytes received after the stall").isLessThan(size);
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.files.openChannels).hasValue(0));
+		assertThat(this.files.sent).hasValue(0);
 	}
 
 	/** Objects as files; a read offers its open channel like a filesystem mount would. */
