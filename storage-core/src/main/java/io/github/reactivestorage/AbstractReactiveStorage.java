@@ -174,8 +174,28 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 				return Mono.error(new IllegalArgumentException("URL expiry " + options.expiry()
 						+ " is longer than the " + max + " mount '" + name() + "' can sign for"));
 			}
+			requireUrlBindings(normalized, options);
 			return doUrl(normalized, options);
 		}).onErrorMap(StorageException.class, ex -> decorate(ex, key));
+	}
+
+	@Override
+	public final Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		String userKey = (options.key() != null) ? options.key() : options.keyPrefix();
+		return Mono.defer(() -> {
+			PostPolicyOptions checked = options.normalized();
+			String location = (checked.key() != null) ? checked.key() : checked.keyPrefix();
+			requireWrite(location);
+			requireCapability(StorageCapability.POST_POLICY, "browser upload forms", location);
+			StorageMetadata.validate(checked.metadata());
+			validateMetadata(checked.metadata());
+			Duration max = maxUrlExpiry();
+			if (max != null && checked.expiry().compareTo(max) > 0) {
+				return Mono.error(new IllegalArgumentException("Policy expiry " + checked.expiry()
+						+ " is longer than the " + max + " mount '" + name() + "' can sign for"));
+			}
+			return doPostPolicy(checked);
+		}).onErrorMap(StorageException.class, ex -> decorate(ex, userKey));
 	}
 
 	@Override
@@ -264,8 +284,9 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 				return StoredContent.whole(object, doGet(key, null), Mono.empty());
 			}
 			long[] span = range.resolve(object.size());
-			return StoredContent.range(object, span[0], span[1], doGet(key, ByteRange.of(span[0], span[1])),
-					Mono.empty());
+			Flux<DataBuffer> content = (span[1] < span[0]) ? Flux.empty()
+					: doGet(key, ByteRange.of(span[0], span[1]));
+			return StoredContent.range(object, span[0], span[1], content, Mono.empty());
 		});
 	}
 
@@ -300,6 +321,26 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 
 	/** A URL for the object; the method, capability and expiry are checked. */
 	protected abstract Mono<URI> doUrl(String key, UrlOptions options);
+
+	/**
+	 * A signed upload form for the checked options: the key is normalised ({@link StorageKeys#normalize})
+	 * or the prefix ({@link StorageKeys#normalizePrefix}), neither holds {@code ${filename}}, metadata and
+	 * expiry are checked, the mount is writable and declares {@link StorageCapability#POST_POLICY}, which a
+	 * backend overriding this declares.
+	 */
+	protected Mono<PostPolicy> doPostPolicy(PostPolicyOptions options) {
+		return Mono.error(new UnsupportedStorageOperationException(
+				"Mount '" + name() + "' declares POST_POLICY but does not implement it", options.key(), null));
+	}
+
+	/**
+	 * What {@link #doUrl} binds into a PUT URL beyond the content type; a PUT URL asking for anything else
+	 * fails before {@link #doUrl} is called. None by default, so that a backend that ignores the
+	 * constraints never hands out a URL that does not bind them.
+	 */
+	protected Set<UrlBinding> urlBindings() {
+		return Set.of();
+	}
 
 	/**
 	 * Copy {@code source} to a different key {@code destination}. Defaults to streaming the content
@@ -354,6 +395,24 @@ public abstract class AbstractReactiveStorage implements ReactiveStorage {
 		if (!supports(StorageCapability.WRITE)) {
 			throw new StoragePermissionException("Mount '" + name() + "' is read-only", key, null);
 		}
+	}
+
+	private void requireUrlBindings(String key, UrlOptions options) {
+		if (!options.bindsUpload()) {
+			return;
+		}
+		Set<UrlBinding> supported = urlBindings();
+		if (options.contentLength() >= 0 && !supported.contains(UrlBinding.CONTENT_LENGTH)) {
+			throw unboundable("a content length", key);
+		}
+		if (options.checksum() != null && !supported.contains(UrlBinding.of(options.checksum()))) {
+			throw unboundable("a " + options.checksum() + " checksum", key);
+		}
+	}
+
+	private UnsupportedStorageOperationException unboundable(String what, String key) {
+		return new UnsupportedStorageOperationException(
+				"Mount '" + name() + "' cannot bind " + what + " into a PUT URL", key, null);
 	}
 
 	private void requireCapability(StorageCapability capability, String what, @Nullable String key) {

@@ -7,8 +7,10 @@ import org.jspecify.annotations.Nullable;
  * ({@link #of}), from an offset to the end ({@link #from}), or the last N bytes ({@link #last}).
  * Built ranges are checked against the object's size only when read ({@link #resolve(long)}):
  * {@code start ≥ size} is an {@link InvalidRangeException}, an {@code end} past the last byte is
- * clamped, a suffix longer than the object is the whole object, a zero-length suffix (or any range of
- * an empty object) is an {@link InvalidRangeException} (HTTP 416).
+ * clamped, a suffix longer than the object is the whole object, a zero-length suffix is an
+ * {@link InvalidRangeException} (HTTP 416). A suffix of an empty object is satisfiable (RFC 9110
+ * §14.1.2: it selects the empty representation) and resolves to {@code [0, -1]}, no bytes; any other
+ * range of an empty object starts at or past its size and is unsatisfiable.
  */
 public final class ByteRange {
 
@@ -115,7 +117,7 @@ public final class ByteRange {
 
 	/**
 	 * The absolute inclusive {@code [first, last]} byte positions of this range in an object of the
-	 * given size.
+	 * given size; {@code last = first - 1} (no bytes) only for a suffix of an empty object.
 	 * @throws InvalidRangeException if the range is unsatisfiable
 	 */
 	public long[] resolve(long size) {
@@ -123,9 +125,7 @@ public final class ByteRange {
 			if (this.suffixLength == 0) {
 				throw new InvalidRangeException("A zero-length suffix range is unsatisfiable");
 			}
-			if (size == 0) {
-				throw new InvalidRangeException("No range of an empty object is satisfiable");
-			}
+			// size 0 gives [0, -1]: the empty representation
 			return new long[] { Math.max(0, size - this.suffixLength), size - 1 };
 		}
 		if (this.start >= size) {

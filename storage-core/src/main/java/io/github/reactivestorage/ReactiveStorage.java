@@ -113,8 +113,9 @@ public interface ReactiveStorage extends AutoCloseable {
 				return StoredContent.whole(object, get(key), Mono.empty());
 			}
 			long[] span = range.resolve(object.size());
-			return StoredContent.range(object, span[0], span[1], get(key, ByteRange.of(span[0], span[1])),
-					Mono.empty());
+			Flux<DataBuffer> content = (span[1] < span[0]) ? Flux.empty()
+					: get(key, ByteRange.of(span[0], span[1]));
+			return StoredContent.range(object, span[0], span[1], content, Mono.empty());
 		});
 	}
 
@@ -156,6 +157,18 @@ public interface ReactiveStorage extends AutoCloseable {
 	 * a private object.
 	 */
 	Mono<URI> url(String key, UrlOptions options);
+
+	/**
+	 * A signed form a browser uploads a file with straight to the backend, which enforces the options'
+	 * key or prefix, expiry, size range, content type and metadata (capability
+	 * {@link StorageCapability#POST_POLICY}). Does no I/O beyond resolving credentials; does not check
+	 * whether an object exists. The default signals {@link UnsupportedStorageOperationException}.
+	 */
+	default Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return Mono.error(new UnsupportedStorageOperationException(
+				"Mount '" + name() + "' cannot sign browser upload forms (capability POST_POLICY)", options.key(),
+				null));
+	}
 
 	/**
 	 * Copy the object with its content type and metadata, server-side where the backend can, else

@@ -38,6 +38,12 @@ public enum StorageCapability {
 	/** {@code url} for PUT: a URL a plain HTTP client can upload to. */
 	URL_PUT,
 
+	/**
+	 * {@code postPolicy}: a signed form a browser posts a file with straight to the backend, which
+	 * enforces its key or prefix, size range, content type and metadata.
+	 */
+	POST_POLICY,
+
 	/** User metadata stored and returned by {@code info}. */
 	USER_METADATA,
 

@@ -21,7 +21,8 @@ import org.springframework.core.io.buffer.DataBuffer;
  * <p>A local file backend may also offer the open {@link #file()} the bytes come from, so that a server
  * can send {@link #length()} bytes from {@link #start()} of it without copying them through buffers
  * ({@code sendfile}). A receiver that sends from the file instead of subscribing to the content calls
- * {@link #discard()} when done, which closes it.
+ * {@link #sent()} when done (which closes it like {@link #discard()} and lets decorators count the
+ * bytes), or {@link #discard()} if it sent nothing.
  */
 public final class StoredContent {
 
@@ -39,8 +40,15 @@ public final class StoredContent {
 
 	private final @Nullable FileChannel file;
 
+	private final Mono<Void> sent;
+
 	private StoredContent(StoredObject object, long start, long length, boolean partial, Flux<DataBuffer> content,
 			Mono<Void> discard, @Nullable FileChannel file) {
+		this(object, start, length, partial, content, discard, file, discard);
+	}
+
+	private StoredContent(StoredObject object, long start, long length, boolean partial, Flux<DataBuffer> content,
+			Mono<Void> discard, @Nullable FileChannel file, Mono<Void> sent) {
 		this.object = object;
 		this.start = start;
 		this.length = length;
@@ -48,6 +56,7 @@ public final class StoredContent {
 		this.content = content;
 		this.discard = discard;
 		this.file = file;
+		this.sent = sent;
 	}
 
 	/**
@@ -109,7 +118,7 @@ public final class StoredContent {
 	/** The same content with the object's information replaced (decorators that rename keys). */
 	public StoredContent withObject(StoredObject object) {
 		return new StoredContent(Objects.requireNonNull(object), this.start, this.length, this.partial, this.content,
-				this.discard, this.file);
+				this.discard, this.file, this.sent);
 	}
 
 	/**
@@ -122,7 +131,7 @@ public final class StoredContent {
 
 	/**
 	 * The same content, also offered as the open file it is read from (for zero-copy sending); the
-	 * discard must close the file.
+	 * discard must close the file. {@link #sent()} becomes that discard.
 	 */
 	public StoredContent withFile(FileChannel file, Mono<Void> discard) {
 		return new StoredContent(this.object, this.start, this.length, this.partial, this.content, discard,
@@ -135,6 +144,33 @@ public final class StoredContent {
 	 */
 	public @Nullable FileChannel file() {
 		return this.file;
+	}
+
+	/**
+	 * The same content with another {@link #discard()} action, for decorators that must know when a
+	 * read ends; it must do what the old one did: {@code content.withDiscard(content.discard().then(x))}.
+	 */
+	public StoredContent withDiscard(Mono<Void> discard) {
+		return new StoredContent(this.object, this.start, this.length, this.partial, this.content,
+				Objects.requireNonNull(discard), this.file, this.sent);
+	}
+
+	/**
+	 * What a receiver that sent the {@link #length()} bytes from {@link #file()} calls instead of
+	 * {@link #discard()}: frees the same (closes the file) and lets decorators record the bytes sent
+	 * ({@link #withSent}). Defaults to the discard.
+	 */
+	public Mono<Void> sent() {
+		return this.sent;
+	}
+
+	/**
+	 * The same content with another {@link #sent()} action, for decorators that count bytes sent from
+	 * the file: {@code content.withSent(content.sent().then(count))}.
+	 */
+	public StoredContent withSent(Mono<Void> sent) {
+		return new StoredContent(this.object, this.start, this.length, this.partial, this.content, this.discard,
+				this.file, Objects.requireNonNull(sent));
 	}
 
 	@Override

@@ -33,7 +33,10 @@ class ValueTypesTests {
 		assertThat(ByteRange.from(9).resolve(10)).containsExactly(9, 9);
 		assertThatExceptionOfType(InvalidRangeException.class).isThrownBy(() -> ByteRange.from(10).resolve(10));
 		assertThatExceptionOfType(InvalidRangeException.class).isThrownBy(() -> ByteRange.last(0).resolve(10));
-		assertThatExceptionOfType(InvalidRangeException.class).isThrownBy(() -> ByteRange.last(3).resolve(0));
+		// RFC 9110: a suffix of an empty object is the empty representation; any other range of it is not
+		assertThat(ByteRange.last(3).resolve(0)).containsExactly(0, -1);
+		assertThatExceptionOfType(InvalidRangeException.class).isThrownBy(() -> ByteRange.from(0).resolve(0));
+		assertThatExceptionOfType(InvalidRangeException.class).isThrownBy(() -> ByteRange.of(0, 0).resolve(0));
 	}
 
 	@Test

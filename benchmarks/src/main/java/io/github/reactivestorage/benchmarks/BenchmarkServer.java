@@ -27,6 +27,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
@@ -41,7 +42,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * The server side of the loopback benchmarks: the starter's endpoints on a filesystem mount
  * ({@code /storage/files/**}) beside the hand-written WebFlux handlers a user would write
- * ({@code /baseline/**}, and {@code /baseline-prefetch/**} for uploads), and {@code /bench/memory}
+ * ({@code /baseline/**} with {@code DataBufferUtils.read}, {@code /baseline-zero-copy/**} returning a
+ * {@code FileSystemResource}, and {@code /baseline-prefetch/**} for uploads), and {@code /bench/memory}
  * reporting peak heap and RSS. Started by {@link LoopbackBenchmark} in its own JVM.
  */
 @SpringBootApplication
@@ -95,6 +97,10 @@ public class BenchmarkServer {
 		Path root = Paths.get(System.getProperty("bench.baseline-dir", "target/bench-data/baseline"));
 		return RouterFunctions.route()
 			.GET("/baseline/{name}", request -> download(root.resolve(request.pathVariable("name"))))
+			// the zero-copy handler: Spring writes a FileSystemResource with Reactor Netty's sendFile
+			.GET("/baseline-zero-copy/{name}", request -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_OCTET_STREAM)
+				.body(BodyInserters.fromResource(new FileSystemResource(root.resolve(request.pathVariable("name"))))))
 			.PUT("/baseline/{name}", request -> upload(request, root.resolve(request.pathVariable("name")), false))
 			.PUT("/baseline-prefetch/{name}",
 					request -> upload(request, root.resolve(request.pathVariable("name")), true))

@@ -17,9 +17,17 @@ final class FilesystemBackend {
 	private FilesystemBackend() {
 	}
 
+	/**
+	 * Without fsync, as the plain-NIO baselines of {@code SmallObjectBenchmark} and
+	 * {@code SmallObjectCpuCost} do not force either; {@link SmallObjectDurability} compares both ways.
+	 */
 	static ReactiveStorage create(Path root) {
+		return create(root, FilesystemStorage.Durability.NONE);
+	}
+
+	static ReactiveStorage create(Path root, FilesystemStorage.Durability durability) {
 		return new FilesystemStorage("bench", root, null, DefaultDataBufferFactory.sharedInstance,
-				Schedulers.boundedElastic());
+				Schedulers.boundedElastic(), durability);
 	}
 
 }

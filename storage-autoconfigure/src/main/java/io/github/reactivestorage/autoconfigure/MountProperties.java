@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
 
+import io.github.reactivestorage.filesystem.FilesystemStorage;
+
 /**
  * One mount ({@code storage.mounts.<name>.*}). Which properties apply depends on {@link #getType()
  * type}; the others are ignored. Secrets are never part of {@link #toString()}.
@@ -84,6 +86,12 @@ public class MountProperties {
 	 * URL the keys are resolved against.
 	 */
 	private @Nullable String baseUrl;
+
+	/**
+	 * Filesystem: whether a completed write is forced to disk (fsync) or left to the operating system
+	 * (none: faster, but a power loss may lose completed writes).
+	 */
+	private FilesystemStorage.Durability durability = FilesystemStorage.Durability.FSYNC;
 
 	// s3
 
@@ -333,6 +341,14 @@ public class MountProperties {
 
 	public void setBaseUrl(@Nullable String baseUrl) {
 		this.baseUrl = baseUrl;
+	}
+
+	public FilesystemStorage.Durability getDurability() {
+		return this.durability;
+	}
+
+	public void setDurability(FilesystemStorage.Durability durability) {
+		this.durability = durability;
 	}
 
 	public @Nullable String getBucket() {

@@ -111,7 +111,7 @@ public class StorageAutoConfiguration {
 									+ ".path at a writable directory, or at a path that does not exist yet (it is created on first write).");
 				}
 				return new FilesystemStorage(name, root, properties.getBaseUrl(), DefaultDataBufferFactory.sharedInstance,
-						reactor.core.scheduler.Schedulers.boundedElastic());
+						reactor.core.scheduler.Schedulers.boundedElastic(), properties.getDurability());
 			}
 
 		};

@@ -73,6 +73,20 @@ class StorageAutoConfigurationTests {
 	}
 
 	@Test
+	void filesystemDurabilityDefaultsToFsyncAndCanBeTurnedOff() {
+		this.runner
+			.withPropertyValues("storage.mounts.safe.type=filesystem", "storage.mounts.safe.path=" + this.directory,
+					"storage.mounts.fast.type=filesystem", "storage.mounts.fast.path=" + this.directory,
+					"storage.mounts.fast.durability=none", "storage.default-mount=safe")
+			.run(context -> {
+				assertThat(context.getBean("safe", FilesystemStorage.class).getDurability())
+					.isEqualTo(FilesystemStorage.Durability.FSYNC);
+				assertThat(context.getBean("fast", FilesystemStorage.class).getDurability())
+					.isEqualTo(FilesystemStorage.Durability.NONE);
+			});
+	}
+
+	@Test
 	void severalMountsWithoutADefaultHaveNoPrimary() {
 		this.runner.withPropertyValues("storage.mounts.a.type=memory", "storage.mounts.b.type=memory")
 			.run(context -> {

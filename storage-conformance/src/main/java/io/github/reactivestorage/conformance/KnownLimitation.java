@@ -61,6 +61,26 @@ public enum KnownLimitation {
 	 * {@code %}, {@code ?} or {@code #} are stored under another name; the valid-key cases with those
 	 * characters are skipped.
 	 */
-	UPLOAD_NAME_NOT_ENCODED
+	UPLOAD_NAME_NOT_ENCODED,
+
+	/**
+	 * The store compares keys without case, as the file system under it does (a filesystem mount on a
+	 * case-insensitive root: macOS, Windows): keys that differ only in case name one object. The cases
+	 * that need two such keys are skipped; the backend's own tests check what it does instead.
+	 */
+	CASE_INSENSITIVE_KEYS,
+
+	/**
+	 * The store normalises Unicode in keys, as the file system under it does (macOS): composed and
+	 * decomposed spellings name one object; the case that tells them apart is skipped.
+	 */
+	UNICODE_NORMALISED_KEYS,
+
+	/**
+	 * The store refuses keys that Windows cannot name as files ({@code \ : * ? " < > |}, segments
+	 * ending in a dot or a space, device names such as {@code CON}), with {@code InvalidKeyException}:
+	 * the valid-key cases holding them are skipped.
+	 */
+	WINDOWS_FILE_NAMES
 
 }

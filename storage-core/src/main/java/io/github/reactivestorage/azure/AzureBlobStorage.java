@@ -58,6 +58,7 @@ import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StorageConfigurationException;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
@@ -295,15 +296,14 @@ public class AzureBlobStorage extends AbstractReactiveStorage {
 		if (range == null) {
 			return download(blob, key, null, null);
 		}
-		if (range.isSuffix()) {
-			return blob.getProperties().onErrorMap(ex -> translate(ex, key)).flatMapMany(properties -> {
-				long[] resolved = range.resolve(properties.getBlobSize());
-				BlobRequestConditions sameVersion = new BlobRequestConditions().setIfMatch(properties.getETag());
-				return download(blob, key, new BlobRange(resolved[0], resolved[1] - resolved[0] + 1), sameVersion);
-			});
-		}
-		Long count = (range.end() >= 0) ? range.end() - range.start() + 1 : null;
-		return download(blob, key, new BlobRange(range.start(), count), null);
+		// one download checked against its own headers (a suffix: properties first; see AzureBlobReads)
+		return doRead(key, range).flatMapMany(StoredContent::content);
+	}
+
+	/** One download whose headers describe its body (a suffix range: properties first); see {@link AzureBlobReads}. */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return new AzureBlobReads(bufferFactory()).read(blob(key), key, range);
 	}
 
 	private Flux<DataBuffer> download(BlobAsyncClient blob, String key, @Nullable BlobRange range,

@@ -22,6 +22,7 @@ import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.support.ForwardingReactiveStorage;
 
@@ -32,7 +33,8 @@ import io.github.reactivestorage.support.ForwardingReactiveStorage;
  * <h2>Reads</h2> {@code get}, {@code info} and {@code exists} of a key whose complete entry is cached
  * (and younger than the ttl) are served from the cache; {@code info} then returns the origin's
  * {@link StoredObject} as it was when the entry was filled, without any I/O. On a miss, {@code get}
- * asks the origin for the object's information and streams its content to the caller while writing
+ * (and {@code read}) makes one origin {@code read}, whose information is recorded with the very bytes
+ * it streams to the caller while writing
  * a copy into the cache through the cache's {@code put} (atomic on memory and filesystem mounts):
  * memory stays constant (one buffer and its copy in flight) and the origin is read no faster than the
  * slower of the caller and the cache. The caller's {@code get} completes once the entry is stored.
@@ -146,6 +148,34 @@ public class CachingStorage extends ForwardingReactiveStorage {
 		}));
 	}
 
+	/**
+	 * A hit is one lookup of the cache mount, described by the origin's information of the entry; a
+	 * range miss is the origin's own {@code read}; a whole-object miss is one origin {@code read} that
+	 * fills the cache as {@code get} does (single-flight included).
+	 */
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return decorate(Mono.defer(() -> {
+			String normalized = StorageKeys.normalize(key);
+			if (this.index.lookup(normalized) == null) {
+				return (range != null) ? origin().read(normalized, range) : readMiss(normalized);
+			}
+			// a hit is revalidated (check) exactly as for get, then served from the cache mount
+			return check(normalized).flatMap((checked) -> {
+				if (!checked.cached()) {
+					return (range != null) ? origin().read(normalized, range) : readMiss(normalized);
+				}
+				StoredObject object = checked.object();
+				return this.cache.read(normalized, range)
+					.map((content) -> content.withObject(object))
+					.onErrorResume(ObjectNotFoundException.class, (ex) -> {
+						this.index.remove(normalized);
+						return read(normalized, range);
+					});
+			});
+		}));
+	}
+
 	@Override
 	public Mono<StoredObject> info(String key) {
 		return decorate(Mono.defer(() -> {
@@ -228,13 +258,39 @@ public class CachingStorage extends ForwardingReactiveStorage {
 						? fromCache(key, this.cache.get(key), () -> read(key)) : read(key);
 			}));
 		}
-		return origin().info(key)
-			.flatMapMany((object) -> this.index.fits(object.size()) ? fill(key, object, fill) : origin().get(key))
-			.doOnError(fill::fail)
-			.doFinally((signal) -> {
-				this.fills.remove(key, fill);
-				fill.finish();
-			});
+		return miss(key, fill).flatMapMany(StoredContent::content);
+	}
+
+	/** The {@code read} form of {@link #read(String)}'s miss: single-flight, then one origin read. */
+	private Mono<StoredContent> readMiss(String key) {
+		Fill fill = new Fill();
+		Fill running = this.fills.putIfAbsent(key, fill);
+		if (running != null) {
+			return running.done.asMono().then(Mono.defer(() -> read(key, null)));
+		}
+		return miss(key, fill);
+	}
+
+	/**
+	 * A whole-object miss: one {@code read} of the origin, whose content goes to the caller and, if it
+	 * fits, into the cache, recorded with that read's information (of the very bytes stored). The fill
+	 * ends when the content ends or the read is discarded.
+	 */
+	private Mono<StoredContent> miss(String key, Fill fill) {
+		Runnable end = () -> {
+			this.fills.remove(key, fill);
+			fill.finish();
+		};
+		return origin().read(key, null).map((content) -> {
+			StoredObject object = content.object();
+			Flux<DataBuffer> body = this.index.fits(object.size()) ? fill(key, object, content.content(), fill)
+					: content.content();
+			return content.withContent(body.doOnError(fill::fail).doFinally((signal) -> end.run()))
+				.withDiscard(content.discard().doFinally((signal) -> end.run()));
+		}).doOnError((ex) -> {
+			fill.fail(ex);
+			end.run();
+		}).doOnCancel(end);
 	}
 
 	/**
@@ -254,7 +310,7 @@ public class CachingStorage extends ForwardingReactiveStorage {
 	}
 
 	/** Stream the origin's content to the caller while the cache stores a copy. */
-	private Flux<DataBuffer> fill(String key, StoredObject object, Fill fill) {
+	private Flux<DataBuffer> fill(String key, StoredObject object, Flux<DataBuffer> origin, Fill fill) {
 		CacheFeed feed = new CacheFeed(this.cache.bufferFactory());
 		PutOptions options = PutOptions.builder()
 			.contentType(object.contentType())
@@ -267,7 +323,7 @@ public class CachingStorage extends ForwardingReactiveStorage {
 			.onErrorResume((ex) -> Mono.empty())
 			// a put that failed before subscribing its body must not leave the origin stream waiting
 			.doFinally((signal) -> feed.abandon());
-		Flux<DataBuffer> body = origin().get(key).concatMap(feed::offer, 1).doOnComplete(feed::complete);
+		Flux<DataBuffer> body = origin.concatMap(feed::offer, 1).doOnComplete(feed::complete);
 		return Flux.merge(1, body, store.then(Mono.<DataBuffer>empty()))
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}

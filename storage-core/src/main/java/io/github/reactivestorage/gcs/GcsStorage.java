@@ -51,13 +51,17 @@ import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectAlreadyExistsException;
 import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlBinding;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.ETags;
 import io.github.reactivestorage.support.Listings;
@@ -94,7 +98,8 @@ public class GcsStorage extends AbstractReactiveStorage {
 	private static final Set<StorageCapability> CAPABILITIES = EnumSet.of(StorageCapability.WRITE,
 			StorageCapability.LIST, StorageCapability.DELIMITER_LIST, StorageCapability.RANGE_READ,
 			StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE, StorageCapability.SERVER_SIDE_COPY,
-			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA, StorageCapability.CHECKSUMS);
+			StorageCapability.URL_GET, StorageCapability.URL_PUT, StorageCapability.USER_METADATA,
+			StorageCapability.POST_POLICY, StorageCapability.CHECKSUMS);
 
 	private static final int PAGE_SIZE = 1000;
 
@@ -310,6 +315,35 @@ public class GcsStorage extends AbstractReactiveStorage {
 			.onErrorMap(ex -> translate(ex, key));
 	}
 
+	/**
+	 * One metadata lookup, and the content read from the generation it found, so that the information
+	 * describes the bytes even if the object is replaced meanwhile (a replaced generation fails the read
+	 * as not found rather than mixing versions).
+	 */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return call(key, () -> this.storage.get(id(key)))
+			.switchIfEmpty(Mono.error(() -> new ObjectNotFoundException("No object '" + key + "'", key, null)))
+			.map(blob -> {
+				StoredObject object = toStoredObject(blob, key);
+				long[] span = (range != null) ? range.resolve(object.size()) : new long[] { 0, object.size() - 1 };
+				BlobId pinned = (blob.getGeneration() != null) ? BlobId.of(this.bucket, key, blob.getGeneration())
+						: id(key);
+				long first = span[0];
+				long limit = span[1] + 1;
+				Flux<DataBuffer> content = (first >= limit) ? Flux.empty()
+						: Flux.<DataBuffer, Reading>generate(
+								() -> new Reading(openReader(pinned, first, limit), first, limit), this::readChunk,
+								this::closeOnScheduler)
+							.subscribeOn(this.scheduler)
+							.onErrorMap(ex -> translate(ex, key));
+				// nothing is open until the content is subscribed
+				return (range != null) ? StoredContent.range(object, span[0], span[1], content, Mono.empty())
+						: StoredContent.whole(object, content, Mono.empty());
+			})
+			.onErrorMap(ex -> translate(ex, key));
+	}
+
 	private ReadChannel openReader(BlobId blobId, long start, long end) throws IOException {
 		ReadChannel reader = this.storage.reader(blobId);
 		reader.setChunkSize(this.options.readChunkSize());
@@ -509,8 +543,9 @@ public class GcsStorage extends AbstractReactiveStorage {
 			signOptions.add(SignUrlOption.withV4Signature());
 			if (options.method() == UrlOptions.Method.PUT) {
 				signOptions.add(SignUrlOption.httpMethod(HttpMethod.PUT));
-				if (options.contentType() != null) {
-					signOptions.add(SignUrlOption.withExtHeaders(Map.of("Content-Type", options.contentType())));
+				Map<String, String> headers = GcsPostPolicies.boundHeaders(options);
+				if (!headers.isEmpty()) {
+					signOptions.add(SignUrlOption.withExtHeaders(headers));
 				}
 			}
 			else {
@@ -520,6 +555,23 @@ public class GcsStorage extends AbstractReactiveStorage {
 				.signUrl(BlobInfo.newBuilder(id(key)).build(), options.expiry().toSeconds(), TimeUnit.SECONDS,
 						signOptions.toArray(SignUrlOption[]::new))
 				.toURI();
+		});
+	}
+
+	@Override
+	protected Set<UrlBinding> urlBindings() {
+		return GcsPostPolicies.URL_BINDINGS;
+	}
+
+	// ---- post policy ----
+
+	/** The client's V4 POST policy ({@link GcsPostPolicies}), signed on the storage's scheduler. */
+	@Override
+	protected Mono<PostPolicy> doPostPolicy(PostPolicyOptions options) {
+		return Mono.defer(() -> {
+			GcsPostPolicies.check(options, name());
+			return call(options.key(), () -> GcsPostPolicies.sign(this.storage, this.bucket, this.options.urlSigner(),
+					options, name()));
 		});
 	}
 

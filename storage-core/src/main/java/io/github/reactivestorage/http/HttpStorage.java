@@ -35,6 +35,7 @@ import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
@@ -104,32 +105,101 @@ public class HttpStorage extends AbstractReactiveStorage {
 		return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", key, null));
 	}
 
+	/** The content of {@link #doRead}: one {@code GET}, with every check of its answer. */
 	@Override
 	protected Flux<DataBuffer> doGet(String key, @Nullable ByteRange range) {
+		return doRead(key, range).flatMapMany(StoredContent::content);
+	}
+
+	/**
+	 * One {@code GET}: its status and headers describe the body it carries ({@code 206}: the size from
+	 * {@code Content-Range}; a {@code 200} to a range is sliced). The body is read when the content is
+	 * subscribed; a discarded read closes the connection instead of returning it with an unread body.
+	 */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
 		HttpClient request = (range != null)
 				? this.client.headers((headers) -> headers.set(HttpHeaderNames.RANGE, range.toHttpHeaderValue()))
 				: this.client;
-		return request.get().uri(resourceUrl(key)).response((response, body) -> {
-			int status = response.status().code();
-			if (status == 206 && range != null) {
-				return PartialContent.check(response.responseHeaders(), range, key)
-					.map((expected) -> PartialContent.exactly(body, expected, key).map(this::copy))
-					.orElseGet(() -> Flux.error(PartialContent.mismatch(key)));
-			}
-			if (status == 200) {
-				if (range == null) {
-					return body.map(this::copy);
+		Mono<StoredContent> read = request.get()
+			.uri(resourceUrl(key))
+			.responseConnection((response, connection) -> Mono.fromCallable(() -> {
+				// a connection lost mid-body fails the content, which the caller reads after this Mono is done
+				Flux<ByteBuf> body = connection.inbound()
+					.receive()
+					.onErrorMap((ex) -> !(ex instanceof StorageException), (ex) -> transportError(ex, key));
+				Mono<Void> discard = Mono.fromRunnable(connection::dispose);
+				try {
+					return content(key, range, response, body, discard);
 				}
-				long size = contentLength(response.responseHeaders());
-				if (size < 0) {
-					return Flux.error(new StorageConnectionException(
-							"Server ignored the Range header and sent no Content-Length", key, null));
+				catch (RuntimeException ex) {
+					connection.dispose();
+					throw ex;
 				}
-				long[] resolved = range.resolve(size);
-				return slice(body, resolved[0], resolved[1]);
+			}))
+			.single()
+			.onErrorMap((ex) -> !(ex instanceof StorageException), (ex) -> transportError(ex, key));
+		if (range == null || !range.isSuffix() || range.suffixLength() == 0) {
+			return read;
+		}
+		// servers answer 416 to a suffix of an empty object, which RFC 9110 makes the empty representation
+		return read.onErrorResume(InvalidRangeException.class, (ex) -> doRead(key, null).flatMap((whole) -> {
+			if (whole.object().size() == 0) {
+				return Mono.just(StoredContent.range(whole.object(), 0, -1, whole.content(), whole.discard()));
 			}
-			return Flux.error(statusError(response, key));
-		}).onErrorMap((ex) -> !(ex instanceof StorageException), (ex) -> transportError(ex, key));
+			return whole.discard().then(Mono.error(ex));
+		}));
+	}
+
+	private StoredContent content(String key, @Nullable ByteRange range, HttpClientResponse response,
+			Flux<ByteBuf> body, Mono<Void> discard) {
+		int status = response.status().code();
+		HttpHeaders headers = response.responseHeaders();
+		if (status == 206 && range != null) {
+			long[] contentRange = contentRange(headers.get(HttpHeaderNames.CONTENT_RANGE));
+			if (contentRange == null) {
+				throw new StorageConnectionException("Server sent 206 without a Content-Range", key, null);
+			}
+			// the answer must name exactly the bytes asked for, and the body carry exactly that many
+			long expected = PartialContent.check(headers, range, key).orElseThrow(() -> PartialContent.mismatch(key));
+			StoredObject object = toStoredObject(key, headers).toBuilder().size(contentRange[2]).build();
+			return StoredContent.range(object, contentRange[0], contentRange[1],
+					PartialContent.exactly(body, expected, key).map(this::copy), discard);
+		}
+		if (status != 200) {
+			throw statusError(response, key);
+		}
+		StoredObject object = toStoredObject(key, headers);
+		if (range == null) {
+			return StoredContent.whole(object, body.map(this::copy), discard);
+		}
+		long size = contentLength(headers);
+		if (size < 0) {
+			throw new StorageConnectionException("Server ignored the Range header and sent no Content-Length", key,
+					null);
+		}
+		long[] span = range.resolve(size);
+		return StoredContent.range(object, span[0], span[1], slice(body, span[0], span[1]), discard);
+	}
+
+	/** {@code bytes first-last/size} as {@code [first, last, size]}, or {@code null}. */
+	private static long @Nullable [] contentRange(@Nullable String header) {
+		if (header == null || !header.startsWith("bytes ")) {
+			return null;
+		}
+		int dash = header.indexOf('-', 6);
+		int slash = header.indexOf('/', 6);
+		if (dash < 0 || slash < dash) {
+			return null;
+		}
+		try {
+			return new long[] { Long.parseLong(header.substring(6, dash).trim()),
+					Long.parseLong(header.substring(dash + 1, slash).trim()),
+					Long.parseLong(header.substring(slash + 1).trim()) };
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	@Override

@@ -35,6 +35,7 @@ import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StorageQuotaExceededException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.ContentHash;
@@ -244,27 +245,43 @@ public class MemoryStorage extends AbstractReactiveStorage {
 			if (entry == null) {
 				return Flux.error(notFound(key));
 			}
-			byte[] content = entry.content;
-			long first = 0;
-			long last = content.length - 1L;
-			if (range != null) {
-				long[] resolved = range.resolve(content.length);
-				first = resolved[0];
-				last = resolved[1];
+			if (range == null) {
+				return chunks(entry.content, 0, entry.content.length);
 			}
-			int startOffset = (int) first;
-			int end = (int) (last + 1);
-			return Flux.<DataBuffer, Integer>generate(() -> startOffset, (offset, sink) -> {
-				if (offset >= end) {
-					sink.complete();
-					return offset;
-				}
-				int length = Math.min(CHUNK_SIZE, end - offset);
-				DataBuffer buffer = bufferFactory().allocateBuffer(length);
-				buffer.write(content, offset, length);
-				sink.next(buffer);
-				return offset + length;
-			});
+			long[] resolved = range.resolve(entry.content.length);
+			return chunks(entry.content, (int) resolved[0], (int) (resolved[1] + 1));
+		});
+	}
+
+	/** The snapshot of one entry: information and bytes of the same version. */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return Mono.fromCallable(() -> {
+			Entry entry = this.objects.get(key);
+			if (entry == null) {
+				throw notFound(key);
+			}
+			StoredObject object = entry.toStoredObject(key);
+			if (range == null) {
+				return StoredContent.whole(object, chunks(entry.content, 0, entry.content.length), Mono.empty());
+			}
+			long[] resolved = range.resolve(entry.content.length);
+			return StoredContent.range(object, resolved[0], resolved[1],
+					chunks(entry.content, (int) resolved[0], (int) (resolved[1] + 1)), Mono.empty());
+		});
+	}
+
+	private Flux<DataBuffer> chunks(byte[] content, int startOffset, int end) {
+		return Flux.<DataBuffer, Integer>generate(() -> startOffset, (offset, sink) -> {
+			if (offset >= end) {
+				sink.complete();
+				return offset;
+			}
+			int length = Math.min(CHUNK_SIZE, end - offset);
+			DataBuffer buffer = bufferFactory().allocateBuffer(length);
+			buffer.write(content, offset, length);
+			sink.next(buffer);
+			return offset + length;
 		});
 	}
 

@@ -1,12 +1,16 @@
 package io.github.reactivestorage.observation;
 
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,8 +21,11 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.ForwardingReactiveStorage;
@@ -64,6 +71,46 @@ public class ObservedStorage extends ForwardingReactiveStorage {
 		return observeMany("get", () -> super.get(key, range).doOnNext(this::countRead));
 	}
 
+	/**
+	 * Observed as {@code read} from the lookup until the content completes, fails or is cancelled, or
+	 * the read is discarded or sent from its file. Bytes sent from {@link StoredContent#file()}
+	 * (zero-copy) are counted when the receiver reports them {@link StoredContent#sent() sent}.
+	 */
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return Mono.defer(() -> {
+			Observation observation = start("read");
+			AtomicBoolean stopped = new AtomicBoolean();
+			Consumer<SignalType> stop = signal -> {
+				if (stopped.compareAndSet(false, true)) {
+					stop(observation, signal);
+				}
+			};
+			return getDelegate().read(key, range)
+				.map(content -> observed(content, observation, stop))
+				.doOnError(observation::error)
+				.doOnError(ex -> stop.accept(SignalType.ON_ERROR))
+				.doOnCancel(() -> stop.accept(SignalType.CANCEL))
+				.contextWrite(context -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+		});
+	}
+
+	private StoredContent observed(StoredContent content, Observation observation, Consumer<SignalType> stop) {
+		Flux<DataBuffer> bytes = content.content()
+			.doOnNext(this::countRead)
+			.doOnError(observation::error)
+			.doFinally(stop::accept);
+		StoredContent observed = content.withContent(bytes);
+		FileChannel file = content.file();
+		if (file != null) {
+			// withContent dropped the file; offer it again, counting its bytes when reported sent
+			observed = observed.withFile(file, content.discard())
+				.withSent(content.sent().then(Mono.fromRunnable(() -> this.bytes.read(content.length()))));
+		}
+		return observed.withDiscard(observed.discard().doFinally(signal -> stop.accept(SignalType.CANCEL)))
+			.withSent(observed.sent().doFinally(signal -> stop.accept(SignalType.ON_COMPLETE)));
+	}
+
 	@Override
 	public Mono<StoredObject> info(String key) {
 		return observe("info", () -> super.info(key));
@@ -92,6 +139,11 @@ public class ObservedStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<URI> url(String key, UrlOptions options) {
 		return observe("url", () -> super.url(key, options));
+	}
+
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return observe("postPolicy", () -> super.postPolicy(options));
 	}
 
 	@Override

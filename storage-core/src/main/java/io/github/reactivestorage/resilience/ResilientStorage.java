@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
-
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,9 +18,12 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageConnectionException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 import io.github.reactivestorage.support.ForwardingReactiveStorage;
@@ -78,6 +80,15 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 		return retryBeforeFirst(() -> super.get(key, range), key);
 	}
 
+	/**
+	 * Retried and timed like {@code info}: the lookup is idempotent; once the content is handed out,
+	 * its bytes are not retried.
+	 */
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return retry(timeout(getDelegate().read(key, range), key));
+	}
+
 	@Override
 	public Mono<StoredObject> info(String key) {
 		return retry(timeout(super.info(key), key));
@@ -106,6 +117,12 @@ public class ResilientStorage extends ForwardingReactiveStorage {
 	@Override
 	public Mono<URI> url(String key, UrlOptions options) {
 		return retry(timeout(super.url(key, options), key));
+	}
+
+	/** Signing is local, but resolving credentials may meet a transient failure: retried like {@code url}. */
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return retry(timeout(super.postPolicy(options), (options.key() != null) ? options.key() : options.keyPrefix()));
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,13 +68,17 @@ import io.github.reactivestorage.ObjectNotFoundException;
 import io.github.reactivestorage.PreconditionFailedException;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.StorageCapability;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StoragePermissionException;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
+import io.github.reactivestorage.UrlBinding;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.support.Listings;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
 import io.github.reactivestorage.support.ETags;
@@ -150,6 +155,7 @@ public class S3Storage extends AbstractReactiveStorage {
 				StorageCapability.USER_METADATA, StorageCapability.CHECKSUMS);
 		if (this.presigner != null) {
 			capabilities.add(StorageCapability.URL_PUT);
+			capabilities.add(StorageCapability.POST_POLICY);
 		}
 		return capabilities;
 	}
@@ -355,18 +361,13 @@ public class S3Storage extends AbstractReactiveStorage {
 				.applyMutation(this.options.encryption()::get)
 				.build());
 		}
-		return head(key).flatMapMany(head -> {
-			long[] span = range.resolve(head.contentLength());
-			GetObjectRequest.Builder request = GetObjectRequest.builder()
-				.bucket(this.bucket)
-				.key(key)
-				.range("bytes=" + span[0] + "-" + span[1])
-				.applyMutation(this.options.encryption()::get);
-			if (head.eTag() != null) {
-				request.ifMatch(head.eTag());
-			}
-			return read(key, request.build());
-		});
+		return doRead(key, range).flatMapMany(StoredContent::content);
+	}
+
+	/** One {@code GetObject}: its headers describe the bytes of its body (see {@link S3Reads}). */
+	@Override
+	protected Mono<StoredContent> doRead(String key, @Nullable ByteRange range) {
+		return new S3Reads(this.client, this.bucket, bufferFactory(), this.options.encryption()).read(key, range);
 	}
 
 	private Flux<DataBuffer> read(String key, GetObjectRequest request) {
@@ -396,13 +397,18 @@ public class S3Storage extends AbstractReactiveStorage {
 
 	/** The full-object checksums S3 reports (stored by a put that sent them natively). */
 	static Map<String, String> checksumsOf(HeadObjectResponse head) {
+		return checksumsOf(head.checksumSHA256(), head.checksumCRC32C());
+	}
+
+	/** The full-object checksums of S3's response headers, keyed by algorithm token. */
+	static Map<String, String> checksumsOf(@Nullable String sha256, @Nullable String crc32c) {
 		Map<String, String> checksums = new java.util.LinkedHashMap<>();
 		// a multipart object's composite checksum ("…-3") is not a checksum of the content
-		if (head.checksumSHA256() != null && !head.checksumSHA256().contains("-")) {
-			checksums.put(ChecksumAlgorithm.SHA_256.token(), head.checksumSHA256());
+		if (sha256 != null && !sha256.contains("-")) {
+			checksums.put(ChecksumAlgorithm.SHA_256.token(), sha256);
 		}
-		if (head.checksumCRC32C() != null && !head.checksumCRC32C().contains("-")) {
-			checksums.put(ChecksumAlgorithm.CRC32C.token(), head.checksumCRC32C());
+		if (crc32c != null && !crc32c.contains("-")) {
+			checksums.put(ChecksumAlgorithm.CRC32C.token(), crc32c);
 		}
 		return checksums;
 	}
@@ -550,7 +556,8 @@ public class S3Storage extends AbstractReactiveStorage {
 			}
 			if (options.method() == UrlOptions.Method.PUT) {
 				return this.presigner.presignPutObject(presign -> presign.signatureDuration(options.expiry())
-					.putObjectRequest(put -> put.bucket(this.bucket).key(key).contentType(options.contentType())))
+					.putObjectRequest(put -> bind(put.bucket(this.bucket).key(key).contentType(options.contentType()),
+							options)))
 					.url()
 					.toURI();
 			}
@@ -561,6 +568,47 @@ public class S3Storage extends AbstractReactiveStorage {
 			// instance metadata, a profile file): never on the caller's (event-loop) thread
 			.subscribeOn(Schedulers.boundedElastic())
 			.onErrorMap(URISyntaxException.class, ex -> new StorageException("Invalid URL", key, ex));
+	}
+
+	/**
+	 * The presigner signs every header the request sets ({@code X-Amz-SignedHeaders}), so a length or
+	 * checksum set here must be sent as that header, and S3 refuses an upload whose header differs.
+	 */
+	private static PutObjectRequest.Builder bind(PutObjectRequest.Builder put, UrlOptions options) {
+		if (options.contentLength() >= 0) {
+			put.contentLength(options.contentLength());
+		}
+		if (options.checksum() == UrlOptions.Checksum.SHA256) {
+			put.checksumSHA256(options.checksumValue());
+		}
+		else if (options.checksum() == UrlOptions.Checksum.MD5) {
+			put.contentMD5(options.checksumValue());
+		}
+		return put;
+	}
+
+	@Override
+	protected Set<UrlBinding> urlBindings() {
+		return EnumSet.allOf(UrlBinding.class);
+	}
+
+	// ---- post policy ----
+
+	/** A SigV4 POST policy signed with the client's credentials ({@link S3PostPolicies}). */
+	@Override
+	protected Mono<PostPolicy> doPostPolicy(PostPolicyOptions options) {
+		if (this.presigner == null) {
+			return Mono.error(new UnsupportedStorageOperationException(
+					"Mount '" + name() + "' has no credentials to sign browser upload forms with", options.key(), null));
+		}
+		if (this.options.encryption().refusesUrl(true)) {
+			// the form's upload would not carry the customer key or the KMS key
+			return Mono.error(new UnsupportedStorageOperationException("Mount '" + name() + "' uses "
+					+ this.options.encryption().mode() + " encryption, which browser upload forms cannot carry",
+					options.key(), null));
+		}
+		return new S3PostPolicies(this.client, this.presigner, this.bucket, Clock.systemUTC())
+			.sign(options);
 	}
 
 	// ---- copy ----

@@ -13,6 +13,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
@@ -23,6 +25,11 @@ import io.github.reactivestorage.UrlOptions;
  * A {@link ReactiveStorage} that forwards every call to a delegate: the base of decorators
  * ({@link PrefixedStorage}, {@link ReadOnlyStorage}, and users' own). {@link #unwrap} looks through
  * the decorator to the delegate.
+ *
+ * <p>{@link #read} is deliberately not forwarded: the interface's default reads through this
+ * decorator's own {@code info} and {@code get}, so a subclass that overrides those is never bypassed.
+ * A decorator that leaves both alone (or handles {@code read} itself) overrides {@code read} to
+ * forward it and keep the delegate's single lookup.
  */
 public abstract class ForwardingReactiveStorage implements ReactiveStorage {
 
@@ -95,6 +102,11 @@ public abstract class ForwardingReactiveStorage implements ReactiveStorage {
 	@Override
 	public Mono<URI> url(String key, UrlOptions options) {
 		return this.delegate.url(key, options);
+	}
+
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return this.delegate.postPolicy(options);
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.github.reactivestorage.support;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -11,10 +12,13 @@ import org.springframework.core.io.buffer.DataBuffer;
 import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageException;
 import io.github.reactivestorage.StorageKeys;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 
@@ -57,6 +61,13 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	public Flux<DataBuffer> get(String key, ByteRange range) {
 		return Flux.defer(() -> getDelegate().get(full(key), range)).onErrorMap(StorageException.class,
 				ex -> relative(ex, key));
+	}
+
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return Mono.defer(() -> getDelegate().read(full(key), range))
+			.map(content -> content.withObject(strip(content.object())))
+			.onErrorMap(StorageException.class, ex -> relative(ex, key));
 	}
 
 	@Override
@@ -104,6 +115,27 @@ public class PrefixedStorage extends ForwardingReactiveStorage {
 	public Mono<URI> url(String key, UrlOptions options) {
 		return Mono.defer(() -> getDelegate().url(full(key), options)).onErrorMap(StorageException.class,
 				ex -> relative(ex, key));
+	}
+
+	/**
+	 * The delegate's policy for the prefixed key, or for this prefix followed by the options' prefix:
+	 * S3's {@code starts-with} and GCS's compare bytes, so no key the form can name lies outside this
+	 * mount's prefix. The policy's keys are returned without the prefix.
+	 */
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		String userKey = (options.key() != null) ? options.key() : options.keyPrefix();
+		return Mono.defer(() -> {
+			PostPolicyOptions checked = options.normalized();
+			PostPolicyOptions inner = (checked.key() != null) ? checked.withKeyOrPrefix(this.prefix + checked.key(), null)
+					: checked.withKeyOrPrefix(null, this.prefix + checked.keyPrefix());
+			return getDelegate().postPolicy(inner)
+				.map(policy -> policy.withKeys(stripKey(policy.key()), stripKey(policy.keyPrefix())));
+		}).onErrorMap(StorageException.class, ex -> relative(ex, userKey));
+	}
+
+	private @Nullable String stripKey(@Nullable String key) {
+		return (key != null && key.startsWith(this.prefix)) ? key.substring(this.prefix.length()) : key;
 	}
 
 	@Override

@@ -4,17 +4,22 @@ import java.net.URI;
 import java.util.EnumSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 
+import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
+import io.github.reactivestorage.PostPolicy;
+import io.github.reactivestorage.PostPolicyOptions;
 import io.github.reactivestorage.PutOptions;
 import io.github.reactivestorage.ReactiveStorage;
 import io.github.reactivestorage.StorageCapability;
 import io.github.reactivestorage.StorageKeys;
 import io.github.reactivestorage.StoragePermissionException;
+import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UrlOptions;
 
@@ -36,8 +41,13 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 		capabilities.addAll(getDelegate().capabilities());
 		capabilities.removeAll(EnumSet.of(StorageCapability.WRITE, StorageCapability.URL_PUT,
 				StorageCapability.CONDITIONAL_PUT, StorageCapability.CONDITIONAL_WRITE,
-				StorageCapability.SERVER_SIDE_COPY));
+				StorageCapability.SERVER_SIDE_COPY, StorageCapability.POST_POLICY));
 		return capabilities;
+	}
+
+	@Override
+	public Mono<StoredContent> read(String key, @Nullable ByteRange range) {
+		return getDelegate().read(key, range);
 	}
 
 	@Override
@@ -77,6 +87,17 @@ public class ReadOnlyStorage extends ForwardingReactiveStorage {
 			return denied(key);
 		}
 		return super.url(key, options);
+	}
+
+	/** A browser upload form is a write: refused like {@code put}. */
+	@Override
+	public Mono<PostPolicy> postPolicy(PostPolicyOptions options) {
+		return Mono.<PostPolicy>defer(() -> {
+			PostPolicyOptions checked = options.normalized();
+			String location = (checked.key() != null) ? checked.key() : checked.keyPrefix();
+			return Mono.error(new StoragePermissionException("Mount '" + name() + "' is read-only", location, null)
+				.withMountIfAbsent(name()));
+		}).onErrorMap(io.github.reactivestorage.StorageException.class, ex -> ex.withMountIfAbsent(name()));
 	}
 
 	private <T> Mono<T> denied(String key) {

@@ -137,6 +137,25 @@ class FilesystemStorageTests {
 	}
 
 	@Test
+	void theFinalOpenWalksDownWithoutFollowingALinkSwappedInAfterTheCheck() throws IOException {
+		Path outside = Files.createDirectories(this.directory.resolve("outside"));
+		Files.writeString(outside.resolve("secret"), "secret");
+		Path root = Files.createDirectories(root());
+		Files.createDirectories(root.resolve("dir"));
+		Files.writeString(root.resolve("dir/secret"), "inside");
+		try (var channel = VersionReader.openBeneath(root, root.resolve("dir/secret"))) {
+			assertThat(channel.size()).isEqualTo(6);
+		}
+		// as if swapped in between the path check and the open
+		Files.delete(root.resolve("dir/secret"));
+		Files.delete(root.resolve("dir"));
+		Files.createSymbolicLink(root.resolve("dir"), outside);
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> VersionReader.openBeneath(root, root.resolve("dir/secret")).close())
+			.isInstanceOf(VersionReader.LinkOnTheWay.class);
+	}
+
+	@Test
 	void symbolicLinkToAFileOutsideTheRootIsRefused() throws IOException {
 		Path secret = Files.writeString(this.directory.resolve("secret"), "secret");
 		Files.createDirectories(root());
@@ -182,6 +201,17 @@ class FilesystemStorageTests {
 				.hasMessageContaining("directory"));
 		StepVerifier.create(storage.getBytes("c").map(FilesystemStorageTests::string)).expectNext("x").verifyComplete();
 		StepVerifier.create(storage.get("a")).verifyError(ObjectNotFoundException.class);
+	}
+
+	@Test
+	void readsUnderAnObjectFindNothing() {
+		FilesystemStorage storage = storage();
+		storage.put("c", bytes("x")).block();
+		StepVerifier.create(storage.get("c/d")).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.get("c/d/e")).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.read("c/d", null)).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.info("c/d")).verifyError(ObjectNotFoundException.class);
+		StepVerifier.create(storage.exists("c/d")).expectNext(false).verifyComplete();
 	}
 
 	@Test

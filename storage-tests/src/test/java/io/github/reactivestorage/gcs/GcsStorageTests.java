@@ -187,7 +187,7 @@ class GcsStorageTests {
 
 	// ---- V4 signature check, from the published algorithm ----
 
-	private static boolean signatureIsValid(String method, URI url, Map<String, String> headers) throws Exception {
+	static boolean signatureIsValid(String method, URI url, Map<String, String> headers) throws Exception {
 		Map<String, String> rawQuery = new TreeMap<>();
 		for (String parameter : url.getRawQuery().split("&")) {
 			int equals = parameter.indexOf('=');
@@ -213,7 +213,7 @@ class GcsStorageTests {
 		return verifier.verify(HexFormat.of().parseHex(signature));
 	}
 
-	private static Map<String, String> query(URI url) {
+	static Map<String, String> query(URI url) {
 		Map<String, String> query = new LinkedHashMap<>();
 		for (String parameter : List.of(url.getRawQuery().split("&"))) {
 			int equals = parameter.indexOf('=');

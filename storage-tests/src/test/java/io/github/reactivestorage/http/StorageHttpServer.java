@@ -92,6 +92,11 @@ final class StorageHttpServer implements AutoCloseable {
 					.send()
 					.then();
 			}
+			if (resolved[1] < resolved[0]) {
+				// a suffix of an empty object: the empty representation, which no Content-Range can name
+				response.header(HttpHeaderNames.CONTENT_LENGTH, "0");
+				return response.send().then();
+			}
 			return response.status(HttpResponseStatus.PARTIAL_CONTENT)
 				.header(HttpHeaderNames.CONTENT_RANGE, "bytes " + resolved[0] + "-" + resolved[1] + "/" + object.size())
 				.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(resolved[1] - resolved[0] + 1))

@@ -72,15 +72,26 @@ class S3StorageCancelledUploadTests {
 			long delay = (run * 37L) % 311;
 			AtomicInteger sent = new AtomicInteger();
 			AtomicBoolean stalled = new AtomicBoolean();
+			// every other run cancels from inside the body, at a buffer that moves through the parts, so
+			// that cancels while sending happen however fast the machine is
+			int cancelAt = (run % 2 == 1) ? 1 + (run * 7) % (mebibytes * 4) : -1;
+			AtomicReference<Disposable> self = new AtomicReference<>();
+			AtomicBoolean cancelledInside = new AtomicBoolean();
 			Flux<DataBuffer> body = Flux.range(0, mebibytes * 4)
 				.map((i) -> this.bufferFactory.wrap(new byte[MIB / 4]))
-				.doOnNext((buffer) -> sent.incrementAndGet())
+				.doOnNext((buffer) -> {
+					if (sent.incrementAndGet() == cancelAt && self.get() != null) {
+						cancelledInside.set(true);
+						self.get().dispose();
+					}
+				})
 				.concatWith(Flux.<DataBuffer>never().doOnSubscribe((s) -> stalled.set(true)));
 			Disposable put = this.storage.put("run-" + run + ".bin", body, PutOptions.defaults())
 				.subscribeOn(Schedulers.parallel())
 				.subscribe();
+			self.set(put);
 			Thread.sleep(delay);
-			if (!stalled.get()) {
+			if (cancelledInside.get() || !stalled.get()) {
 				cancelledWhileSending++;
 			}
 			put.dispose();

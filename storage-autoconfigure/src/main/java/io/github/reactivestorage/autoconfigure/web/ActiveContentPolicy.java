@@ -44,7 +44,7 @@ final class ActiveContentPolicy {
 		}
 		headers.set("Content-Security-Policy", SANDBOX);
 		if (!headers.containsHeader(HttpHeaders.CONTENT_DISPOSITION)) {
-			headers.set(HttpHeaders.CONTENT_DISPOSITION, StorageHandler.contentDisposition(StorageKeys.filename(key)));
+			headers.setContentDisposition(StorageDownloads.contentDisposition(StorageKeys.filename(key)));
 		}
 	}
 

@@ -9,8 +9,9 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * A request to the storage endpoints, as an {@link StorageAccessPolicy} is asked about it: before any
  * I/O, after the mount and the key were parsed and checked against the key rules. A prefix is the
- * request's own (percent-decoded once); the mount's {@code list} checks it against the same rules
- * before listing, and every key a multipart upload writes starts with it.
+ * request's own (percent-decoded once), checked against the same rules and in their normal form (a
+ * leading {@code /} dropped): the mount lists under it, and every key a multipart upload writes
+ * starts with it.
  *
  * @param exchange the exchange (headers, attributes, the principal)
  * @param mount the exposed mount the request addresses

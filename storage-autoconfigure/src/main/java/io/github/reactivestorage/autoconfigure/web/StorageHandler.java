@@ -3,12 +3,6 @@ package io.github.reactivestorage.autoconfigure.web;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +19,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -36,7 +31,6 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.util.UriUtils;
 
-import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.InvalidKeyException;
 import io.github.reactivestorage.InvalidRangeException;
@@ -60,7 +54,6 @@ import io.github.reactivestorage.StoredObject;
  */
 public class StorageHandler {
 
-	private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
 	private final StorageMounts mounts;
 
@@ -106,147 +99,16 @@ public class StorageHandler {
 
 	// ---- downloads ----
 
-	/** {@code GET {base}/{mount}/{key}} and {@code HEAD}. */
+	/**
+	 * {@code GET {base}/{mount}/{key}} (one {@code read}: headers and bytes of one version) and
+	 * {@code HEAD}; see {@link StorageDownloads}.
+	 */
 	public Mono<ServerResponse> download(ServerRequest request) {
 		return Mono.defer(() -> {
 			Target target = target(request);
-			ReactiveStorage storage = target.storage();
-			String key = target.key();
-			boolean head = request.method().matches("HEAD");
-			return storage.info(key).flatMap(object -> {
-				if (notModified(request, object)) {
-					return ServerResponse.status(HttpStatus.NOT_MODIFIED).headers(h -> validators(h, object)).build();
-				}
-				ByteRange range = range(request.headers().firstHeader(HttpHeaders.RANGE));
-				ServerResponse.BodyBuilder builder;
-				long length = object.size();
-				if (range != null) {
-					long[] span;
-					try {
-						span = range.resolve(object.size());
-					}
-					catch (InvalidRangeException ex) {
-						return ServerResponse.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-							.header(HttpHeaders.CONTENT_RANGE, "bytes */" + object.size())
-							.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-							.bodyValue(problemBody(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, ex.getReason(),
-									target.mount(), key));
-					}
-					length = span[1] - span[0] + 1;
-					builder = ServerResponse.status(HttpStatus.PARTIAL_CONTENT)
-						.header(HttpHeaders.CONTENT_RANGE, "bytes " + span[0] + "-" + span[1] + "/" + object.size());
-					range = ByteRange.of(span[0], span[1]);
-				}
-				else {
-					builder = ServerResponse.ok();
-				}
-				builder.headers(h -> validators(h, object))
-					.header(HttpHeaders.ACCEPT_RANGES, "bytes")
-					.contentLength(length)
-					.contentType(mediaType(object.contentType()));
-				if (request.queryParam("download").isPresent()) {
-					builder.header(HttpHeaders.CONTENT_DISPOSITION, contentDisposition(StorageKeys.filename(key)));
-				}
-				builder.headers(headers -> this.activeContent.apply(headers, object, key));
-				if (head) {
-					return builder.build();
-				}
-				Flux<DataBuffer> content = (range != null) ? storage.get(key, range) : storage.get(key);
-				return builder.body(BodyInserters.fromDataBuffers(content));
-			});
+			return StorageDownloads.download(request, target.mount(), target.storage(), target.key(), this.activeContent);
 		}).onErrorResume(StorageException.class, this::error).onErrorResume(IllegalArgumentException.class,
 				ex -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), null, null)).onErrorResume(this::unexpected);
-	}
-
-	private static void validators(HttpHeaders headers, StoredObject object) {
-		if (object.etag() != null) {
-			headers.setETag("\"" + object.etag() + "\"");
-		}
-		// RFC 9530: the digest of the whole representation, also on 206 and 304, whenever the backend
-		// keeps one; Want-Repr-Digest never makes the server compute one (that needs all bytes first)
-		reprDigest(headers, object);
-		if (object.lastModified() != null) {
-			headers.set(HttpHeaders.LAST_MODIFIED,
-					HTTP_DATE.format(ZonedDateTime.ofInstant(object.lastModified(), ZoneOffset.UTC)));
-		}
-	}
-
-	private static boolean notModified(ServerRequest request, StoredObject object) {
-		List<String> ifNoneMatch = request.headers().header(HttpHeaders.IF_NONE_MATCH);
-		if (!ifNoneMatch.isEmpty()) {
-			if (object.etag() == null) {
-				return false;
-			}
-			for (String header : ifNoneMatch) {
-				for (String tag : header.split(",")) {
-					String value = tag.trim();
-					if (value.equals("*")) {
-						return true;
-					}
-					if (value.startsWith("W/")) {
-						value = value.substring(2);
-					}
-					if (value.equals("\"" + object.etag() + "\"")) {
-						return true;
-					}
-				}
-			}
-			return false;
-		}
-		String since = request.headers().firstHeader(HttpHeaders.IF_MODIFIED_SINCE);
-		if (since != null && object.lastModified() != null) {
-			try {
-				Instant sinceInstant = ZonedDateTime.parse(since, HTTP_DATE).toInstant();
-				return !object.lastModified().truncatedTo(ChronoUnit.SECONDS).isAfter(sinceInstant);
-			}
-			catch (DateTimeParseException ex) {
-				return false;
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * The single range of a {@code Range} header, or {@code null} to serve the whole object (no header,
-	 * another unit, several ranges, or a malformed header: all allowed to be ignored by RFC 9110).
-	 */
-	private static @Nullable ByteRange range(@Nullable String header) {
-		if (header == null || !header.regionMatches(true, 0, "bytes=", 0, 6)) {
-			return null;
-		}
-		String spec = header.substring(6).trim();
-		if (spec.contains(",")) {
-			return null;
-		}
-		try {
-			return ByteRange.parse(spec);
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-	}
-
-	/** An RFC 6266 attachment disposition with an ASCII fallback and the UTF-8 name. */
-	static String contentDisposition(String filename) {
-		StringBuilder fallback = new StringBuilder();
-		for (int i = 0; i < filename.length(); i++) {
-			char c = filename.charAt(i);
-			fallback.append((c < 0x20 || c > 0x7E || c == '"' || c == '\\' || c == '%') ? '_' : c);
-		}
-		return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''"
-				+ UriUtils.encode(filename, StandardCharsets.UTF_8);
-	}
-
-	private static MediaType mediaType(@Nullable String contentType) {
-		if (contentType == null) {
-			return MediaType.APPLICATION_OCTET_STREAM;
-		}
-		try {
-			return MediaType.parseMediaType(contentType);
-		}
-		catch (RuntimeException ex) {
-			return MediaType.APPLICATION_OCTET_STREAM;
-		}
 	}
 
 	// ---- uploads ----
@@ -282,7 +144,11 @@ public class StorageHandler {
 					.headers(headers -> reprDigest(headers, stored))
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(json(stored)));
-		}).onErrorResume(StorageException.class, this::error).onErrorResume(this::unexpected);
+		}).onErrorResume(StorageException.class, this::error)
+			// the client's own header, not a server failure
+			.onErrorResume(InvalidMediaTypeException.class,
+					ex -> StorageProblems.respond(HttpStatus.BAD_REQUEST, "The Content-Type header is malformed", ex))
+			.onErrorResume(this::unexpected);
 	}
 
 	/** {@code Repr-Digest} of the checksums the object has (RFC 9530), when it has any. */
@@ -560,16 +426,18 @@ public class StorageHandler {
 
 	private StorageAccessRequest accessRequest(ServerRequest request) {
 		String method = request.method().name();
+		// prefixes in their normal form, as the mount lists them and as the keys written start with:
+		// a policy comparing the raw value would be passed by a leading '/' the key rules drop
 		if (method.equals("POST")) {
 			String prefix = queryParam(request, "prefix").map(StorageHandler::directoryPrefix).orElse("");
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.WRITE,
-					prefix, true);
+					StorageKeys.normalizePrefix(prefix), true);
 		}
 		String rest = pathAfterBase(request);
 		int slash = rest.indexOf('/');
 		if (method.equals("GET") && (slash < 0 || slash == rest.length() - 1)) {
 			return new StorageAccessRequest(request.exchange(), mountTarget(request).mount(), StorageOperation.LIST,
-					queryParam(request, "prefix").orElse(""), true);
+					StorageKeys.normalizePrefix(queryParam(request, "prefix").orElse("")), true);
 		}
 		Target target = target(request);
 		StorageOperation operation = switch (method) {
@@ -607,14 +475,14 @@ public class StorageHandler {
 		return StorageProblems.status(ex);
 	}
 
-	private static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, @Nullable String mount,
+	static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, @Nullable String mount,
 			@Nullable String key) {
 		return ServerResponse.status(status)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.bodyValue(problemBody(status, detail, mount, key));
 	}
 
-	private static ProblemDetail problemBody(HttpStatus status, @Nullable String detail, @Nullable String mount,
+	static ProblemDetail problemBody(HttpStatus status, @Nullable String detail, @Nullable String mount,
 			@Nullable String key) {
 		return StorageProblems.body(status, (detail != null) ? detail : status.getReasonPhrase(), mount, key, null);
 	}

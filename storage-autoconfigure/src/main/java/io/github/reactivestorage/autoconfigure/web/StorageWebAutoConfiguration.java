@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -36,6 +37,7 @@ import io.github.reactivestorage.autoconfigure.StorageProperties;
 @ConditionalOnProperty(name = "storage.web.enabled", havingValue = "true")
 @ConditionalOnBean(StorageMounts.class)
 @EnableConfigurationProperties(StorageWebProperties.class)
+@Import(DirectUploadConfiguration.class)
 public class StorageWebAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(StorageWebAutoConfiguration.class);

@@ -3,6 +3,7 @@ package io.github.reactivestorage.autoconfigure.web;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,6 +53,23 @@ final class StorageWebFilters {
 	 */
 	static HandlerFilterFunction<ServerResponse, ServerResponse> responseIdleTimeout(Duration timeout) {
 		return (request, next) -> next.handle(request).map(response -> new IdleTimeoutResponse(response, timeout));
+	}
+
+	/**
+	 * The response under this class's own idle-timeout decoration, for a zero-copy send: the kernel sends
+	 * the file, so the decoration has nothing to time there (the send watches its own progress against
+	 * {@link #idleTimeout(ServerHttpResponse)}), and zero-copy needs the server's own response. Any other decorator is returned as it is (never unwrapped).
+	 */
+	static ServerHttpResponse withoutIdleTimeout(ServerHttpResponse response) {
+		return (response instanceof IdleTimeoutHttpResponse idle) ? idle.getDelegate() : response;
+	}
+
+	/**
+	 * The idle timeout of a response under this class's decoration, or {@code null}: a zero-copy send
+	 * bypasses the decoration and applies it itself ({@link ZeroCopy}).
+	 */
+	static @Nullable Duration idleTimeout(ServerHttpResponse response) {
+		return (response instanceof IdleTimeoutHttpResponse idle) ? idle.timeout : null;
 	}
 
 	/** A response written through a decorated exchange whose body writes time out when idle. */

@@ -276,7 +276,7 @@ abstract class AbstractStorageEndpointsTests {
 		this.client.get().uri(java.net.URI.create("/storage/files/reports/r%C3%A9sum%C3%A9%20%22final%22.pdf?download")).exchange()
 			.expectStatus().isOk()
 			.expectHeader().valueEquals(HttpHeaders.CONTENT_DISPOSITION,
-					"attachment; filename=\"r_sum_ _final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf");
+					"attachment; filename=\"resume \\\"final\\\".pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf");
 	}
 
 	@Test

@@ -189,6 +189,30 @@ class StorageEndpointsAccessTests {
 		assertThat(this.io).hasValue(0);
 	}
 
+	/**
+	 * A policy that keeps a prefix private sees prefixes in the form the mount lists and writes them:
+	 * a leading {@code /} (dropped by the key rules) does not get a request past it.
+	 */
+	@Test
+	void thePolicySeesPrefixesInTheirNormalForm() {
+		this.counted.put("private/secret.txt", "s".getBytes(java.nio.charset.StandardCharsets.UTF_8)).block();
+		this.io.set(0);
+		List<String> seen = new CopyOnWriteArrayList<>();
+		WebTestClient client = client(request -> {
+			seen.add(request.operation() + " " + request.key());
+			return Mono.just(request.key().startsWith("private/") ? StorageAccessDecision.DENIED
+					: StorageAccessDecision.GRANTED);
+		});
+		client.get().uri("/storage/files?prefix=/private/").exchange().expectStatus().isForbidden();
+		client.get().uri(java.net.URI.create("/storage/files?prefix=%2Fprivate%2F")).exchange().expectStatus().isForbidden();
+		MultipartBodyBuilder body = new MultipartBodyBuilder();
+		body.part("file", new AbstractStorageEndpointsTests.NamedResource("b.txt", "b"));
+		client.post().uri("/storage/files?prefix=//private").body(BodyInserters.fromMultipartData(body.build()))
+			.exchange().expectStatus().isForbidden();
+		assertThat(seen).containsExactly("LIST private/", "LIST private/", "WRITE private/");
+		assertThat(this.io).hasValue(0);
+	}
+
 	@Test
 	void anInvalidKeyIsRefusedBeforeThePolicyIsAsked() {
 		AtomicInteger asked = new AtomicInteger();
