@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,6 +28,7 @@ import org.springframework.web.util.UriUtils;
 
 import io.github.reactivestorage.AbstractReactiveStorage;
 import io.github.reactivestorage.ByteRange;
+import io.github.reactivestorage.ChecksumVerifyingBody;
 import io.github.reactivestorage.DeleteOptions;
 import io.github.reactivestorage.ListOptions;
 import io.github.reactivestorage.ObjectNotFoundException;
@@ -189,7 +191,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 		long length = options.contentLength();
 		if (length >= 0 && length <= SMALL_PUT) {
 			put = FilesystemWriter.collect(key, body, (int) length, options)
-				.flatMap(content -> blocking(() -> this.writer.putSmall(key, content, options)));
+				.flatMap(content -> blocking(() -> this.writer.putSmall(key, content, options, verified(body))));
 			// (putSmall translates a full disk itself, before its clean-up frees the space)
 		}
 		else {
@@ -197,7 +199,7 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 					stage(key),
 					// a full disk is recognised here, before the clean-up frees the staging file's space
 					staged -> this.writer.write(body, staged)
-						.flatMap(written -> blocking(() -> this.writer.commit(key, staged, written, options)))
+						.flatMap(written -> blocking(() -> this.writer.commit(key, staged, written, options, verified(body))))
 						.onErrorMap(IOException.class, ex -> FilesystemErrors.translateWrite(ex, key, this.root)),
 					staged -> Mono.empty(), (staged, error) -> abandon(staged), this::abandon);
 		}
@@ -427,6 +429,12 @@ public class FilesystemStorage extends AbstractReactiveStorage {
 	}
 
 	// ---- helpers ----
+
+	/** The checksums the put's body verified, once it completed ({@link ChecksumVerifyingBody}). */
+	private static Map<String, String> verified(Publisher<DataBuffer> body) {
+		ChecksumVerifyingBody verifying = ChecksumVerifyingBody.of(body);
+		return (verifying != null) ? verifying.checksums() : Map.of();
+	}
 
 	private <T> Mono<T> blocking(IoCallable<T> callable) {
 		return Mono.fromCallable(callable::call).subscribeOn(this.scheduler);

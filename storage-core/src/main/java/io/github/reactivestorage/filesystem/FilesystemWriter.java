@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -100,6 +101,12 @@ final class FilesystemWriter {
 
 	/** A small put in one trip to the scheduler: prepare, write and force a staging file, commit. */
 	StoredObject putSmall(String key, byte[] content, PutOptions options) throws IOException {
+		return putSmall(key, content, options, Map.of());
+	}
+
+	/** {@link #putSmall(String, byte[], PutOptions)} keeping the checksums the put verified. */
+	StoredObject putSmall(String key, byte[] content, PutOptions options, Map<String, String> checksums)
+			throws IOException {
 		Staged staged = stage(key, false);
 		try {
 			try (FileChannel channel = FileChannel.open(staged.path, NEW_FILE, this.staging.privateFile())) {
@@ -107,7 +114,8 @@ final class FilesystemWriter {
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
 				}
-				Sidecar sidecar = new Sidecar(options.contentType(), ContentHash.hex(content), options.metadata());
+				Sidecar sidecar = new Sidecar(options.contentType(), ContentHash.hex(content), options.metadata(),
+						checksums);
 				this.metadata.writeStaged(staged.path, sidecar);
 				if (this.staging.fsync()) {
 					channel.force(true);
@@ -195,8 +203,14 @@ final class FilesystemWriter {
 
 	/** Forces and closes the staging file, writes its metadata, then commits it under the key's lock. */
 	StoredObject commit(String key, Staged staged, Written written, PutOptions options) throws IOException {
+		return commit(key, staged, written, options, Map.of());
+	}
+
+	/** {@link #commit(String, Staged, Written, PutOptions)} keeping the checksums the put verified. */
+	StoredObject commit(String key, Staged staged, Written written, PutOptions options, Map<String, String> checksums)
+			throws IOException {
 		checkLength(key, options, written.size);
-		Sidecar sidecar = new Sidecar(options.contentType(), written.etag, options.metadata());
+		Sidecar sidecar = new Sidecar(options.contentType(), written.etag, options.metadata(), checksums);
 		this.metadata.writeStaged(staged.path, sidecar);
 		AsynchronousFileChannel channel = staged.channel;
 		if (channel != null) {
@@ -250,6 +264,7 @@ final class FilesystemWriter {
 				.etag(sidecar.etag())
 				.lastModified(lastModified)
 				.metadata(sidecar.metadata())
+				.checksums(sidecar.checksums())
 				.build();
 		}
 		finally {
@@ -343,7 +358,8 @@ final class FilesystemWriter {
 						}
 						position += copied;
 					}
-					Sidecar sidecar = new Sidecar(object.contentType(), object.etag(), object.metadata());
+					Sidecar sidecar = new Sidecar(object.contentType(), object.etag(), object.metadata(),
+							object.checksums());
 					this.metadata.writeStaged(staged.path, sidecar);
 					if (this.staging.fsync()) {
 						to.force(true);

@@ -24,9 +24,19 @@ import io.github.reactivestorage.StorageException;
  * What the filesystem backend stores with an object besides its bytes: content type, etag and user
  * metadata. Encoded compactly (a version byte, then length-prefixed strings that round-trip any Java
  * string exactly) for the extended attribute or the sidecar file; the properties files of the first
- * format are still read.
+ * format are still read. Checksums a put verified follow the metadata when there are any, so
+ * sidecars written before they existed read as having none.
  */
-record Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, String> metadata) {
+record Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, String> metadata,
+		Map<String, String> checksums) {
+
+	Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, String> metadata) {
+		this(contentType, etag, metadata, Map.of());
+	}
+
+	Sidecar {
+		checksums = (checksums != null) ? checksums : Map.of();
+	}
 
 	private static final int VERSION = 1;
 
@@ -46,6 +56,13 @@ record Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, 
 			for (Map.Entry<String, String> entry : this.metadata.entrySet()) {
 				out.writeUTF(entry.getKey());
 				out.writeUTF(entry.getValue());
+			}
+			if (!this.checksums.isEmpty()) {
+				out.writeShort(this.checksums.size());
+				for (Map.Entry<String, String> entry : this.checksums.entrySet()) {
+					out.writeUTF(entry.getKey());
+					out.writeUTF(entry.getValue());
+				}
 			}
 		}
 		catch (UTFDataFormatException ex) {
@@ -71,7 +88,14 @@ record Sidecar(@Nullable String contentType, @Nullable String etag, Map<String, 
 			for (int i = 0; i < count; i++) {
 				metadata.put(in.readUTF(), in.readUTF());
 			}
-			return new Sidecar(contentType, etag, new LinkedHashMap<>(metadata));
+			Map<String, String> checksums = new TreeMap<>();
+			if (in.available() > 0) {
+				int sums = in.readUnsignedShort();
+				for (int i = 0; i < sums; i++) {
+					checksums.put(in.readUTF(), in.readUTF());
+				}
+			}
+			return new Sidecar(contentType, etag, new LinkedHashMap<>(metadata), new LinkedHashMap<>(checksums));
 		}
 		catch (IOException ex) {
 			return null;

@@ -235,6 +235,7 @@ final class VersionReader {
 			.etag(etag)
 			.lastModified(attributes.lastModifiedTime().toInstant())
 			.metadata((sidecar != null) ? sidecar.metadata() : null)
+			.checksums((sidecar != null) ? sidecar.checksums() : null)
 			.build();
 	}
 
