@@ -35,14 +35,18 @@ class StorageEndpointsDigestTests {
 
 	private final MemoryStorage store = new MemoryStorage("files");
 
+	@org.junit.jupiter.api.io.TempDir
+	java.nio.file.Path root;
+
 	private WebTestClient client;
 
 	@BeforeEach
 	void setUp() {
 		Map<String, ReactiveStorage> mounts = new LinkedHashMap<>();
 		mounts.put("files", this.store);
+		mounts.put("disk", new io.github.reactivestorage.filesystem.FilesystemStorage("disk", this.root));
 		StorageWebProperties properties = new StorageWebProperties();
-		properties.setMounts(List.of("files"));
+		properties.setMounts(List.of("files", "disk"));
 		StorageHandler handler = new StorageHandler(new StorageMounts(mounts, "files"), properties);
 		this.client = WebTestClient.bindToRouterFunction(StorageRoutes.routes("/storage", handler))
 			.configureClient()
@@ -166,6 +170,18 @@ class StorageEndpointsDigestTests {
 	void objectsWithoutAStoredChecksumHaveNoReprDigestEvenWhenAsked() {
 		this.client.get().uri("/storage/files/a.txt").header("Want-Repr-Digest", "sha-256=10").exchange()
 			.expectStatus().isOk().expectHeader().doesNotExist("Repr-Digest");
+	}
+
+	@Test
+	void filesystemDownloadsSentFromTheOpenFileCarryTheReprDigestToo() {
+		String expected = "sha-256=:" + SHA256 + ":";
+		this.client.put().uri("/storage/disk/d.txt").header("Content-Digest", expected).bodyValue(CONTENT).exchange()
+			.expectStatus().isCreated();
+		this.client.get().uri("/storage/disk/d.txt").exchange()
+			.expectStatus().isOk().expectHeader().valueEquals("Repr-Digest", expected)
+			.expectBody(String.class).isEqualTo("digested content");
+		this.client.head().uri("/storage/disk/d.txt").exchange()
+			.expectStatus().isOk().expectHeader().valueEquals("Repr-Digest", expected);
 	}
 
 }
