@@ -21,6 +21,7 @@ import io.github.reactivestorage.ByteRange;
 import io.github.reactivestorage.InvalidRangeException;
 import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.support.ContentRanges;
 import io.github.reactivestorage.support.ETags;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
 
@@ -64,7 +65,7 @@ final class AzureBlobReads {
 	private Mono<StoredContent> content(BlobDownloadAsyncResponse response, String key, @Nullable BlobRange blobRange,
 			@Nullable ByteRange range) {
 		BlobDownloadHeaders headers = response.getDeserializedHeaders();
-		long[] contentRange = contentRange(headers.getContentRange());
+		long[] contentRange = ContentRanges.parse(headers.getContentRange());
 		long size = (contentRange != null) ? contentRange[2]
 				: (headers.getContentLength() != null) ? headers.getContentLength() : 0;
 		StoredObject object = StoredObject.builder(key)
@@ -103,26 +104,6 @@ final class AzureBlobReads {
 		}
 		catch (IOException ex) {
 			// releasing is best effort
-		}
-	}
-
-	/** {@code bytes first-last/size} as {@code [first, last, size]}, or {@code null}. */
-	private static long @Nullable [] contentRange(@Nullable String header) {
-		if (header == null || !header.startsWith("bytes ")) {
-			return null;
-		}
-		int dash = header.indexOf('-', 6);
-		int slash = header.indexOf('/', 6);
-		if (dash < 0 || slash < dash) {
-			return null;
-		}
-		try {
-			return new long[] { Long.parseLong(header.substring(6, dash).trim()),
-					Long.parseLong(header.substring(dash + 1, slash).trim()),
-					Long.parseLong(header.substring(slash + 1).trim()) };
-		}
-		catch (NumberFormatException ex) {
-			return null;
 		}
 	}
 

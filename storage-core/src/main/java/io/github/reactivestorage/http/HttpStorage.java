@@ -39,6 +39,7 @@ import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
 import io.github.reactivestorage.UnsupportedStorageOperationException;
 import io.github.reactivestorage.UrlOptions;
+import io.github.reactivestorage.support.ContentRanges;
 import io.github.reactivestorage.support.ETags;
 
 /**
@@ -156,7 +157,7 @@ public class HttpStorage extends AbstractReactiveStorage {
 		int status = response.status().code();
 		HttpHeaders headers = response.responseHeaders();
 		if (status == 206 && range != null) {
-			long[] contentRange = contentRange(headers.get(HttpHeaderNames.CONTENT_RANGE));
+			long[] contentRange = ContentRanges.parse(headers.get(HttpHeaderNames.CONTENT_RANGE));
 			if (contentRange == null) {
 				throw new StorageConnectionException("Server sent 206 without a Content-Range", key, null);
 			}
@@ -180,26 +181,6 @@ public class HttpStorage extends AbstractReactiveStorage {
 		}
 		long[] span = range.resolve(size);
 		return StoredContent.range(object, span[0], span[1], slice(body, span[0], span[1]), discard);
-	}
-
-	/** {@code bytes first-last/size} as {@code [first, last, size]}, or {@code null}. */
-	private static long @Nullable [] contentRange(@Nullable String header) {
-		if (header == null || !header.startsWith("bytes ")) {
-			return null;
-		}
-		int dash = header.indexOf('-', 6);
-		int slash = header.indexOf('/', 6);
-		if (dash < 0 || slash < dash) {
-			return null;
-		}
-		try {
-			return new long[] { Long.parseLong(header.substring(6, dash).trim()),
-					Long.parseLong(header.substring(dash + 1, slash).trim()),
-					Long.parseLong(header.substring(slash + 1).trim()) };
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
 	}
 
 	@Override

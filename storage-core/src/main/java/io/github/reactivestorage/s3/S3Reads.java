@@ -24,6 +24,7 @@ import io.github.reactivestorage.InvalidRangeException;
 import io.github.reactivestorage.StorageConnectionException;
 import io.github.reactivestorage.StoredContent;
 import io.github.reactivestorage.StoredObject;
+import io.github.reactivestorage.support.ContentRanges;
 import io.github.reactivestorage.support.ETags;
 import io.github.reactivestorage.support.HeaderMetadataCodec;
 
@@ -80,7 +81,7 @@ final class S3Reads {
 
 	private StoredContent content(String key, @Nullable ByteRange range, ResponsePublisher<GetObjectResponse> publisher) {
 		GetObjectResponse response = publisher.response();
-		long[] contentRange = contentRange(response.contentRange());
+		long[] contentRange = ContentRanges.parse(response.contentRange());
 		long length = (response.contentLength() != null) ? response.contentLength() : 0;
 		long size = (contentRange != null) ? contentRange[2] : length;
 		StoredObject object = StoredObject.builder(key)
@@ -124,26 +125,6 @@ final class S3Reads {
 		Flux<DataBuffer> slice = DataBufferUtils
 			.takeUntilByteCount(DataBufferUtils.skipUntilByteCount(body, span[0]), span[1] - span[0] + 1);
 		return StoredContent.range(object, span[0], span[1], slice, discard);
-	}
-
-	/** {@code bytes first-last/size} as {@code [first, last, size]}, or {@code null}. */
-	private static long @Nullable [] contentRange(@Nullable String header) {
-		if (header == null || !header.startsWith("bytes ")) {
-			return null;
-		}
-		int dash = header.indexOf('-', 6);
-		int slash = header.indexOf('/', 6);
-		if (dash < 0 || slash < dash) {
-			return null;
-		}
-		try {
-			return new long[] { Long.parseLong(header.substring(6, dash).trim()),
-					Long.parseLong(header.substring(dash + 1, slash).trim()),
-					Long.parseLong(header.substring(slash + 1).trim()) };
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
 	}
 
 	private DataBuffer toDataBuffer(ByteBuffer byteBuffer) {
