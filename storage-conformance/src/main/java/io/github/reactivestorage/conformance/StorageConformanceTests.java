@@ -2030,6 +2030,7 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		@Test
 		void readUnderConcurrentOverwritesIsOneVersion() throws Exception {
 			assumeCapability(StorageCapability.WRITE);
+			assumeReadsOneVersion();
 			byte[] first = new byte[200 * 1024];
 			byte[] second = new byte[300 * 1024];
 			java.util.Arrays.fill(first, (byte) 'a');
