@@ -47,8 +47,9 @@ class S3ReadTests {
 	void createStorage() {
 		ExecutionInterceptor counter = new ExecutionInterceptor() {
 
+			// once per call the backend makes (the SDK's own retries of a transient failure are not calls)
 			@Override
-			public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+			public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
 				S3ReadTests.this.requests.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
 			}
 
