@@ -2031,6 +2031,8 @@ public abstract class StorageConformanceTests extends StorageConformanceSupport 
 		void readUnderConcurrentOverwritesIsOneVersion() throws Exception {
 			assumeCapability(StorageCapability.WRITE);
 			assumeReadsOneVersion();
+			// a server that shows an upload before it is committed lets a reader see a partial version
+			assumeNoLimitation(KnownLimitation.UPLOAD_VISIBLE_BEFORE_COMMIT);
 			byte[] first = new byte[200 * 1024];
 			byte[] second = new byte[300 * 1024];
 			java.util.Arrays.fill(first, (byte) 'a');
